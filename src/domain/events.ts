@@ -1,0 +1,68 @@
+// The one union of Lumen's events. Each is a fact (past tense) with a schema version; a shipped
+// shape never changes: a new shape gets a new version and an upcaster. Payloads are validated
+// with zod when they are appended, which is the only place untrusted shapes could enter.
+import { z } from 'zod';
+
+const id = z.string().min(1).max(128);
+const micros = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
+
+export const eventSchemas = {
+  AccountOpened: { 1: z.object({ accountId: id, name: z.string().min(1).max(200), plan: z.string().max(40) }).strict() },
+  AccountPlanChanged: { 1: z.object({ accountId: id, plan: z.string().min(1).max(40) }).strict() },
+  CreditsGranted: {
+    1: z.object({ accountId: id, amountMicros: micros.refine((value) => value > 0, 'must be positive'),
+      reason: z.string().max(200) }).strict(),
+  },
+  ApiKeyIssued: {
+    1: z.object({
+      accountId: id,
+      keyId: id,
+      // SHA-256 of the key: the key itself is shown once and never stored or recorded.
+      keyHash: z.string().regex(/^[0-9a-f]{64}$/),
+      keyPrefix: z.string().max(20),
+      name: z.string().max(200),
+    }).strict(),
+  },
+  ApiKeyRevoked: { 1: z.object({ accountId: id, keyId: id }).strict() },
+  RequestCharged: {
+    1: z.object({
+      accountId: id,
+      requestId: id,
+      model: z.string().max(200),
+      inputTokens: z.number().int().nonnegative(),
+      outputTokens: z.number().int().nonnegative(),
+      costMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    }).strict(),
+  },
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+type Versions<T extends EventType> = (typeof eventSchemas)[T];
+type LatestData<T extends EventType> = z.infer<Versions<T>[keyof Versions<T>]>;
+
+export type LumenEvent = { [T in EventType]: { type: T; data: LatestData<T> } }[EventType];
+export type EventOf<T extends EventType> = Extract<LumenEvent, { type: T }>;
+
+export const EVENT_TYPES = Object.keys(eventSchemas) as EventType[];
+
+export function latestSchemaVersion(type: EventType): number {
+  return Math.max(...Object.keys(eventSchemas[type]).map(Number));
+}
+
+export class InvalidEventPayload extends Error {
+  readonly code = 'invalid_event';
+}
+
+/** The validator the event store calls for every proposed event. */
+export function validateEventPayload(type: string, schemaVersion: number, data: unknown): void {
+  const versions = (eventSchemas as Record<string, Record<number, z.ZodType>>)[type];
+  if (versions === undefined) throw new InvalidEventPayload(`unknown event type ${type}`);
+  const schema = versions[schemaVersion];
+  if (schema === undefined) throw new InvalidEventPayload(`${type} has no schema version ${schemaVersion}`);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidEventPayload(`${type} v${schemaVersion}: ${issue?.path.join('.') || 'data'} ${issue?.message ?? 'is invalid'}`);
+  }
+}

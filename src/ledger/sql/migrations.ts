@@ -1,0 +1,99 @@
+// Schema migrations, applied on every start. Each migration runs once, in order, inside one
+// transaction that also records it; an advisory lock keeps two starting processes from racing.
+import type { SqlClient } from './sql-client.ts';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events, stream heads, append-only guard',
+    sql: `
+      create table lumen_events (
+        position bigint generated always as identity primary key,
+        -- The writing transaction: readers only read below the oldest running transaction, so a
+        -- slow transaction's events can never be skipped (see ARCHITECTURE.md, "global order").
+        transaction_id xid8 not null default pg_current_xact_id(),
+        event_id text not null unique,
+        stream_id text not null,
+        stream_version integer not null,
+        type text not null,
+        schema_version integer not null,
+        data text not null,
+        metadata text not null,
+        recorded_at timestamptz not null,
+        previous_hash bytea,
+        hash bytea not null unique,
+        unique (stream_id, stream_version)
+      );
+      create index lumen_events_global_order on lumen_events (transaction_id, position);
+
+      -- The head of each stream, kept by every append so that finding a chain's tail never
+      -- scans the events table.
+      create table lumen_streams (
+        stream_id text primary key,
+        version integer not null,
+        last_hash bytea not null
+      );
+
+      create function lumen_events_refuse_change() returns trigger language plpgsql as $$
+      begin
+        raise exception 'lumen_events is append-only: % refused', tg_op
+          using errcode = 'insufficient_privilege';
+      end $$;
+      create trigger lumen_events_no_update_delete before update or delete on lumen_events
+        for each row execute function lumen_events_refuse_change();
+      create trigger lumen_events_no_truncate before truncate on lumen_events
+        for each statement execute function lumen_events_refuse_change();
+    `,
+  },
+  {
+    version: 2,
+    name: 'projection checkpoints and read models',
+    sql: `
+      create table lumen_projection_checkpoints (
+        projection text primary key,
+        projection_version integer not null,
+        transaction_id xid8 not null,
+        position bigint not null,
+        events_applied bigint not null
+      );
+      -- Read models are documents keyed within their projection, stored as canonical JSON so
+      -- that a rebuild can be compared byte for byte with the incrementally kept copy.
+      create table lumen_read_models (
+        projection text not null,
+        key text not null,
+        document text not null,
+        primary key (projection, key)
+      );
+    `,
+  },
+];
+
+export async function migrate(client: SqlClient): Promise<number> {
+  return client.transaction(async (executor) => {
+    await executor.query('select pg_advisory_xact_lock(7461)');
+    await executor.exec(`
+      create table if not exists lumen_migrations (
+        version integer primary key,
+        name text not null,
+        applied_at timestamptz not null default now()
+      );
+    `);
+    const rows = await executor.query<{ version: number }>('select version from lumen_migrations');
+    const applied = new Set(rows.map((row) => Number(row.version)));
+    let count = 0;
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await executor.exec(migration.sql);
+      await executor.query('insert into lumen_migrations (version, name) values ($1, $2)',
+        [migration.version, migration.name]);
+      count += 1;
+    }
+    return count;
+  });
+}

@@ -1,0 +1,202 @@
+// The EventStore on SQL, shared by the PostgreSQL and embedded adapters. Appends queue up and
+// are written by a group-commit loop: whatever queued while one transaction ran goes into the
+// next, so a busy process pays one commit for many events.
+import {
+  LOG_START, StoreError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent,
+  type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type StoreHealth,
+  type SubscribeOptions, type Subscription,
+} from '../event-store.ts';
+import { checkEvent } from '../hash-chain.ts';
+import { checkStreamId, prepareEvents, type AppendLimits, type EventValidator } from '../prepare-event.ts';
+import { subscribeByPolling } from '../subscription.ts';
+import { appendBatch, type AppendOutcome, type PendingAppend } from './append-batch.ts';
+import { decodeEventRow, EVENT_COLUMNS, READ_ALL_SQL, readAllParams, toRecorded, type StoredEvent } from './event-rows.ts';
+import { sqlState, SQLSTATE, type SqlClient } from './sql-client.ts';
+
+export interface SqlStoreLimits extends AppendLimits {
+  /** Most events one group-commit transaction carries. */
+  batchEventsMax: number;
+  /** Most appends waiting for a transaction; beyond it appends are refused as overload. */
+  queueLengthMax: number;
+  readCountMax: number;
+  /** Retries of a whole batch after a lost race (new stream created concurrently, deadlock). */
+  batchRetriesMax: number;
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_STORE_LIMITS: SqlStoreLimits = {
+  eventsPerAppendMax: 1000,
+  idLengthMax: 128,
+  streamIdLengthMax: 200,
+  json: { depthMax: 32, bytesMax: 256 * 1024 },
+  batchEventsMax: 2000,
+  queueLengthMax: 100_000,
+  readCountMax: 10_000,
+  batchRetriesMax: 8,
+  pollIntervalMs: 200,
+};
+
+interface QueuedAppend extends PendingAppend {
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+export class SqlEventStore implements EventStore {
+  private readonly queue: QueuedAppend[] = [];
+  private flushing = false;
+  private closed = false;
+  private readonly appendListeners = new Set<() => void>();
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly validate: EventValidator,
+    private readonly limits: SqlStoreLimits = DEFAULT_STORE_LIMITS,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  append(streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    try {
+      if (this.closed) throw new StoreError('store_unavailable', 'the event store is closed');
+      checkStreamId(streamId, this.limits);
+      checkExpectedVersion(expectedVersion);
+      const prepared = prepareEvents(events, this.validate, this.limits, this.now);
+      if (this.queue.length >= this.limits.queueLengthMax) {
+        throw new StoreError('store_unavailable', 'the append queue is full');
+      }
+      return new Promise((resolve, reject) => {
+        this.queue.push({ streamId, events: prepared, expectedVersion, resolve, reject });
+        if (!this.flushing) void this.flush();
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        try {
+          const outcomes = await this.writeWithRetries(batch);
+          outcomes.forEach((outcome, index) => {
+            const append = batch[index]!;
+            if (outcome.ok) append.resolve(outcome.result);
+            else append.reject(outcome.error);
+          });
+        } catch (error) {
+          for (const append of batch) append.reject(error);
+        }
+        for (const listener of this.appendListeners) listener();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Takes queued appends up to the batch size, leaving any that repeat an id already taken. */
+  private takeBatch(): QueuedAppend[] {
+    const batch: QueuedAppend[] = [];
+    const ids = new Set<string>();
+    let eventCount = 0;
+    for (let index = 0; index < this.queue.length;) {
+      const append = this.queue[index]!;
+      if (batch.length > 0 && eventCount + append.events.length > this.limits.batchEventsMax) break;
+      if (append.events.some((event) => ids.has(event.id))) {
+        index += 1;
+        continue;
+      }
+      append.events.forEach((event) => ids.add(event.id));
+      eventCount += append.events.length;
+      batch.push(append);
+      this.queue.splice(index, 1);
+    }
+    return batch;
+  }
+
+  private async writeWithRetries(batch: PendingAppend[]): Promise<AppendOutcome[]> {
+    let checkExisting = false;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.client.transaction((executor) => appendBatch(executor, batch, checkExisting));
+      } catch (error) {
+        const state = sqlState(error);
+        const retryable = state === SQLSTATE.uniqueViolation || state === SQLSTATE.deadlockDetected
+          || state === SQLSTATE.serializationFailure;
+        if (!retryable || attempt >= this.limits.batchRetriesMax) throw translateError(error);
+        // A repeated event id or a stream created meanwhile by another process: look again.
+        checkExisting = true;
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    checkStreamId(streamId, this.limits);
+    const fromVersion = options.fromVersion ?? 0;
+    const maxCount = Math.min(options.maxCount ?? this.limits.readCountMax, this.limits.readCountMax);
+    // One event before the requested range is read too, so the first returned event's link
+    // to its predecessor is checked as well.
+    const rows = await this.client.query(
+      `select ${EVENT_COLUMNS} from lumen_events where stream_id = $1 and stream_version >= $2
+       order by stream_version limit $3`, [streamId, Math.max(0, fromVersion - 1), maxCount + 1]);
+    const events = rows.map(decodeEventRow);
+    verifyChain(events);
+    return events.filter((event) => event.version >= fromVersion).slice(0, maxCount).map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = Math.min(options.maxCount ?? this.limits.readCountMax, this.limits.readCountMax);
+    const rows = await this.client.query(READ_ALL_SQL, readAllParams(options.after ?? LOG_START, maxCount));
+    return rows.map((row) => {
+      const event = decodeEventRow(row);
+      verifyChain([event]);
+      return toRecorded(event);
+    });
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return subscribeByPolling(this, options, this.limits.pollIntervalMs, (listener) => {
+      this.appendListeners.add(listener);
+      return () => this.appendListeners.delete(listener);
+    });
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.client.query('select 1 from lumen_streams limit 1');
+      return { kind: this.client.kind, ok: true };
+    } catch (error) {
+      return { kind: this.client.kind, ok: false, detail: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.client.close();
+  }
+}
+
+/** Checks hashes and, between neighbours, links; throws on the first bad event. */
+function verifyChain(events: StoredEvent[]): void {
+  let previous: StoredEvent | undefined;
+  for (const event of events) {
+    const problem = checkEvent(event, previous);
+    if (problem !== null) {
+      throw new StoreError('hash_mismatch', `${event.streamId}@${event.version}: ${problem.message}`,
+        { streamId: event.streamId, version: event.version, problem: problem.code });
+    }
+    previous = event;
+  }
+}
+
+function checkExpectedVersion(expected: ExpectedVersion): void {
+  const valid = expected === 'any' || expected === 'no_stream' || expected === 'exists'
+    || (Number.isSafeInteger(expected) && (expected as number) >= 0);
+  if (!valid) throw new StoreError('invalid_event', `invalid expected version ${String(expected)}`);
+}
+
+function translateError(error: unknown): unknown {
+  if (error instanceof StoreError) return error;
+  return new StoreError('store_unavailable', `the event store failed: ${(error as Error).message}`);
+}
