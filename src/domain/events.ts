@@ -66,3 +66,13 @@ export function validateEventPayload(type: string, schemaVersion: number, data: 
     throw new InvalidEventPayload(`${type} v${schemaVersion}: ${issue?.path.join('.') || 'data'} ${issue?.message ?? 'is invalid'}`);
   }
 }
+
+/** Views a recorded event (already validated when it was appended) as the domain union. */
+export function asLumenEvent(recorded: { type: string; data: unknown }): LumenEvent {
+  return { type: recorded.type, data: recorded.data } as LumenEvent;
+}
+
+/** Ends a switch over a union: the compiler proves the default is unreachable. */
+export function exhaustive(value: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(value)}`);
+}

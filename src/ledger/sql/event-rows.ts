@@ -3,7 +3,7 @@ import type { GlobalPosition, JsonObject, RecordedEvent } from '../event-store.t
 import { formatLedgerTime } from '../hash-chain.ts';
 import { toBigInt, type SqlRow } from './sql-client.ts';
 
-export const EVENT_COLUMNS = `position, transaction_id::text as transaction_id, event_id, stream_id, stream_version,
+export const EVENT_COLUMNS = `position, transaction_id::text as transaction_text, event_id, stream_id, stream_version,
   type, schema_version, data, metadata, (extract(epoch from recorded_at) * 1000000)::int8 as recorded_micros,
   encode(previous_hash, 'hex') as previous_hash, encode(hash, 'hex') as hash`;
 
@@ -29,7 +29,7 @@ export function decodeEventRow(row: SqlRow): StoredEvent {
     recordedAt: formatLedgerTime(toBigInt(row.recorded_micros)),
     previousHash: row.previous_hash === null ? null : String(row.previous_hash),
     hash: String(row.hash),
-    global: { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) },
+    global: { transactionId: toBigInt(row.transaction_text), position: toBigInt(row.position) },
   };
 }
 

@@ -155,11 +155,14 @@ export class SqlEventStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions): Subscription {
-    return subscribeByPolling(this, options, this.limits.pollIntervalMs, (listener) => {
-      this.appendListeners.add(listener);
-      return () => this.appendListeners.delete(listener);
-    });
+    return subscribeByPolling(this, options, this.limits.pollIntervalMs, this.onAppend);
   }
+
+  /** Calls listener after each commit of this process's appends; returns the way to stop. */
+  readonly onAppend = (listener: () => void): (() => void) => {
+    this.appendListeners.add(listener);
+    return () => { this.appendListeners.delete(listener); };
+  };
 
   async health(): Promise<StoreHealth> {
     try {

@@ -1,0 +1,39 @@
+// Daily usage rollup per account and model: requests, tokens and cost.
+import { asLumenEvent, type EventType } from '../src/domain/events.ts';
+import type { Projection } from '../src/ledger/projection.ts';
+
+export interface UsageDocument {
+  [key: string]: string | number;
+  accountId: string;
+  day: string;
+  model: string;
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+}
+
+const handles = ['RequestCharged'] as const satisfies readonly EventType[];
+
+export const usageDailyProjection: Projection<UsageDocument> = {
+  name: 'usage_daily',
+  version: 1,
+  handles,
+  keysOf(recorded) {
+    const event = asLumenEvent(recorded);
+    return event.type === 'RequestCharged' ? [`${event.data.accountId}/${event.data.day}/${event.data.model}`] : [];
+  },
+  evolve(document, recorded) {
+    const event = asLumenEvent(recorded);
+    if (event.type !== 'RequestCharged') return document;
+    const current = document ?? { accountId: event.data.accountId, day: event.data.day, model: event.data.model,
+      requests: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 };
+    return {
+      ...current,
+      requests: current.requests + 1,
+      inputTokens: current.inputTokens + event.data.inputTokens,
+      outputTokens: current.outputTokens + event.data.outputTokens,
+      costMicros: current.costMicros + event.data.costMicros,
+    };
+  },
+};

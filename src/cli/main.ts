@@ -1,0 +1,100 @@
+// The `lumen` operator CLI. Each command is a small function; main() only dispatches.
+import { ALL_PROJECTIONS } from '../../projections/index.ts';
+import { loadSettings } from '../config/settings.ts';
+import { validateEventPayload } from '../domain/events.ts';
+import { openSqlClient, openStore } from '../ledger/open-store.ts';
+import { ProjectionRunner } from '../ledger/sql/projection-runner.ts';
+import { verifyLog } from '../ledger/sql/verify-log.ts';
+import { startGateway } from '../server.ts';
+import { VERSION } from '../version.ts';
+import { progressBar } from './progress.ts';
+
+type Command = (args: string[]) => Promise<number>;
+
+const USAGE = `lumen ${VERSION}: an auditable LLM API gateway
+
+usage:
+  lumen serve                      start the gateway (PORT, DATABASE_URL or LUMEN_DATA_DIR)
+  lumen verify [--json]            recompute every hash and link of the ledger
+  lumen projections rebuild [NAME] replay projections from zero
+  lumen version
+`;
+
+const commands: Record<string, Command> = {
+  serve,
+  verify,
+  projections,
+  version: async () => { process.stdout.write(`${VERSION}\n`); return 0; },
+  help: async () => { process.stdout.write(USAGE); return 0; },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name = 'help', ...rest] = argv;
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`unknown command: ${name}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    process.stderr.write(`lumen ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function serve(): Promise<number> {
+  const gateway = await startGateway(loadSettings());
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await gateway.close();
+  return 0;
+}
+
+async function verify(args: string[]): Promise<number> {
+  const settings = loadSettings();
+  const client = await openSqlClient(settings.store);
+  const bar = progressBar('verify');
+  try {
+    const report = await verifyLog(client, (done, total) => bar.update(done, total));
+    bar.finish();
+    if (args.includes('--json')) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else if (report.ok) process.stdout.write(`ok: ${report.eventsChecked} events in ${report.streamsChecked} streams verified\n`);
+    else {
+      const problem = report.problem!;
+      process.stdout.write(`FAILED at position ${problem.position}, stream ${problem.streamId} version ${problem.version}: `
+        + `${problem.code}: ${problem.message}\n`);
+    }
+    return report.ok ? 0 : 1;
+  } finally {
+    await client.close();
+  }
+}
+
+async function projections(args: string[]): Promise<number> {
+  const [action, name] = args;
+  if (action !== 'rebuild') {
+    process.stderr.write('usage: lumen projections rebuild [NAME]\n');
+    return 2;
+  }
+  const chosen = ALL_PROJECTIONS.filter((projection) => name === undefined || projection.name === name);
+  if (chosen.length === 0) throw new Error(`no projection named ${name}`);
+  const { store, sql } = await openStore(loadSettings().store, validateEventPayload);
+  try {
+    const runner = new ProjectionRunner(store, sql, chosen);
+    const [{ count }] = await sql.query<{ count: string }>('select count(*)::text as count from lumen_events') as [{ count: string }];
+    for (const projection of chosen) {
+      const bar = progressBar(`rebuild ${projection.name}`);
+      const started = Date.now();
+      await runner.reset(projection);
+      await runner.catchUp(projection, (done) => bar.update(done, Number(count)));
+      bar.finish();
+      process.stdout.write(`${projection.name}: rebuilt from ${count} events in ${Date.now() - started} ms\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

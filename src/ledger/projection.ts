@@ -1,0 +1,17 @@
+// What a projection is: an evolve function over keyed read-model documents, plus the event
+// types it handles. Projections are pure; the runner does the I/O.
+import type { JsonObject, RecordedEvent } from './event-store.ts';
+
+export interface Projection<Document extends JsonObject = JsonObject> {
+  /** Stable name; also the namespace of its documents. */
+  name: string;
+  /** Bump when evolve changes meaning: the runner then rebuilds the projection from zero. */
+  version: number;
+  handles: readonly string[];
+  /** The documents an event changes. */
+  keysOf(event: RecordedEvent): string[];
+  /** The next state of one document; null deletes it. Must not read clocks or do I/O. */
+  evolve(document: Document | null, event: RecordedEvent, key: string): Document | null;
+}
+
+export type AnyProjection = Projection<any>;

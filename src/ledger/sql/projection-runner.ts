@@ -1,0 +1,203 @@
+// Runs projections: catches each up from its checkpoint, then follows the live log. Each batch
+// of events is applied in one transaction that also moves the checkpoint, so a read model is
+// never ahead of or behind its checkpoint. An advisory lock per projection lets several
+// gateway processes run the same projections without applying an event twice.
+import canonicalize from 'canonicalize';
+import {
+  compareGlobal, LOG_START, type EventStore, type GlobalPosition, type JsonObject, type RecordedEvent,
+} from '../event-store.ts';
+import type { AnyProjection } from '../projection.ts';
+import { toBigInt, type SqlExecutor, type SqlClient } from './sql-client.ts';
+
+export interface RunnerOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+}
+
+interface Checkpoint { position: GlobalPosition; eventsApplied: number; version: number }
+
+export class ProjectionRunner {
+  private readonly positions = new Map<string, GlobalPosition>();
+  private readonly waiters = new Set<() => void>();
+  private stopped = false;
+  private loops: Promise<void>[] = [];
+  private wake: Array<() => void> = [];
+  private readonly unlisten: () => void;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly projections: AnyProjection[],
+    private readonly options: RunnerOptions = { batchSize: 2000, pollIntervalMs: 200 },
+    onAppend: (listener: () => void) => () => void = () => () => undefined,
+  ) {
+    this.unlisten = onAppend(() => this.wake.splice(0).forEach((resolve) => resolve()));
+  }
+
+  /** Starts following; projections whose version changed are rebuilt first. */
+  async start(): Promise<void> {
+    for (const projection of this.projections) {
+      const checkpoint = await loadCheckpoint(this.sql, projection.name);
+      if (checkpoint === undefined || checkpoint.version !== projection.version) await this.reset(projection);
+    }
+    this.loops = this.projections.map((projection) => this.follow(projection));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unlisten();
+    this.wake.splice(0).forEach((resolve) => resolve());
+    await Promise.all(this.loops);
+  }
+
+  /** Applies every event up to the end of the log now; used by rebuilds and tests. */
+  async catchUp(projection: AnyProjection, onProgress: (applied: number) => void = () => undefined): Promise<void> {
+    let applied = 0;
+    for (;;) {
+      const count = await this.step(projection);
+      if (count === 0) return;
+      applied += count;
+      onProgress(applied);
+    }
+  }
+
+  /** Drops a projection's documents and checkpoint so that it replays from zero. */
+  async reset(projection: AnyProjection): Promise<void> {
+    await this.sql.transaction(async (executor) => {
+      await lockProjection(executor, projection.name);
+      await executor.query('delete from lumen_read_models where projection = $1', [projection.name]);
+      await executor.query(
+        `insert into lumen_projection_checkpoints (projection, projection_version, transaction_id, position, events_applied)
+         values ($1, $2, '0', 0, 0) on conflict (projection) do update
+         set projection_version = excluded.projection_version, transaction_id = '0', position = 0, events_applied = 0`,
+        [projection.name, projection.version]);
+    });
+    this.positions.set(projection.name, LOG_START);
+  }
+
+  /** Resolves once every projection has applied the log up to and including `position`. */
+  async waitFor(position: GlobalPosition, timeoutMs = 10_000): Promise<void> {
+    const reached = () => this.projections.every((projection) =>
+      compareGlobal(this.positions.get(projection.name) ?? LOG_START, position) >= 0);
+    const deadline = Date.now() + timeoutMs;
+    while (!reached()) {
+      if (Date.now() > deadline) throw new Error('projections did not catch up in time');
+      this.wake.splice(0).forEach((resolve) => resolve());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5);
+        this.waiters.add(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  private async follow(projection: AnyProjection): Promise<void> {
+    let idleMs = 2;
+    while (!this.stopped) {
+      const count = await this.step(projection).catch((error: unknown) => {
+        // A failing projection must not stop the gateway; it retries after a pause.
+        process.emitWarning(`projection ${projection.name}: ${(error as Error).message}`);
+        return 0;
+      });
+      if (count > 0) { idleMs = 2; continue; }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idleMs);
+        this.wake.push(() => { clearTimeout(timer); resolve(); });
+      });
+      idleMs = Math.min(idleMs * 2, this.options.pollIntervalMs);
+    }
+  }
+
+  /** Reads one batch after the stored checkpoint and applies it; returns how many events it read. */
+  private async step(projection: AnyProjection): Promise<number> {
+    const stored = await loadCheckpoint(this.sql, projection.name);
+    const after = stored?.position ?? LOG_START;
+    const events = await this.store.readAll({ after, maxCount: this.options.batchSize });
+    if (events.length === 0) {
+      this.advance(projection.name, after);
+      return 0;
+    }
+    await this.sql.transaction(async (executor) => {
+      await lockProjection(executor, projection.name);
+      const checkpoint = await loadCheckpoint(executor, projection.name);
+      // A process running another version of this projection (during an upgrade) leaves it alone.
+      if (checkpoint !== undefined && checkpoint.version !== projection.version) return;
+      const current = checkpoint?.position ?? LOG_START;
+      // Another process may have applied part of this batch meanwhile: skip what it did.
+      const fresh = events.filter((event) => compareGlobal(event.global, current) > 0);
+      if (fresh.length === 0) return;
+      const applied = await applyBatch(executor, projection, fresh);
+      const last = fresh.at(-1)!.global;
+      await executor.query(
+        `update lumen_projection_checkpoints set transaction_id = $2::text::xid8, position = $3,
+           events_applied = events_applied + $4 where projection = $1`,
+        [projection.name, last.transactionId.toString(), last.position.toString(), applied]);
+    });
+    this.advance(projection.name, events.at(-1)!.global);
+    return events.length;
+  }
+
+  private advance(name: string, position: GlobalPosition): void {
+    const known = this.positions.get(name) ?? LOG_START;
+    if (compareGlobal(position, known) > 0) this.positions.set(name, position);
+    this.waiters.forEach((resolve) => resolve());
+    this.waiters.clear();
+  }
+}
+
+async function applyBatch(executor: SqlExecutor, projection: AnyProjection, events: RecordedEvent[]): Promise<number> {
+  const handled = new Set(projection.handles);
+  const relevant = events.filter((event) => handled.has(event.type));
+  if (relevant.length === 0) return 0;
+  const keysByEvent = relevant.map((event) => projection.keysOf(event));
+  const keys = [...new Set(keysByEvent.flat())];
+  const rows = await executor.query('select key, document from lumen_read_models where projection = $1 and key = any($2::text[])',
+    [projection.name, keys]);
+  const documents = new Map<string, JsonObject | null>(rows.map((row) => [String(row.key), JSON.parse(String(row.document))]));
+  relevant.forEach((event, index) => {
+    for (const key of keysByEvent[index]!) {
+      documents.set(key, projection.evolve(documents.get(key) ?? null, event, key));
+    }
+  });
+  const kept = [...documents].filter(([, document]) => document !== null);
+  const removed = [...documents].filter(([, document]) => document === null).map(([key]) => key);
+  if (kept.length > 0) {
+    await executor.query(
+      `insert into lumen_read_models (projection, key, document)
+       select $1, key, document from unnest($2::text[], $3::text[]) as docs(key, document)
+       on conflict (projection, key) do update set document = excluded.document`,
+      [projection.name, kept.map(([key]) => key), kept.map(([, document]) => canonicalize(document) as string)]);
+  }
+  if (removed.length > 0) {
+    await executor.query('delete from lumen_read_models where projection = $1 and key = any($2::text[])', [projection.name, removed]);
+  }
+  return relevant.length;
+}
+
+async function lockProjection(executor: SqlExecutor, name: string): Promise<void> {
+  await executor.query(`select pg_advisory_xact_lock(hashtext('lumen_projection:' || $1))`, [name]);
+}
+
+async function loadCheckpoint(executor: SqlExecutor, name: string): Promise<Checkpoint | undefined> {
+  const rows = await executor.query(
+    `select projection_version, transaction_id::text as transaction_id, position, events_applied
+     from lumen_projection_checkpoints where projection = $1`, [name]);
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return {
+    position: { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) },
+    eventsApplied: Number(row.events_applied),
+    version: Number(row.projection_version),
+  };
+}
+
+/** Every document of a projection as one canonical text, for byte-for-byte comparison. */
+export async function dumpReadModel(sql: SqlExecutor, projection: string): Promise<string> {
+  const rows = await sql.query('select key, document from lumen_read_models where projection = $1 order by key collate "C"', [projection]);
+  return rows.map((row) => `${String(row.key)}\t${String(row.document)}`).join('\n');
+}
+
+/** One document of a read model, or undefined. */
+export async function readDocument<T extends JsonObject>(sql: SqlExecutor, projection: string, key: string): Promise<T | undefined> {
+  const rows = await sql.query('select document from lumen_read_models where projection = $1 and key = $2', [projection, key]);
+  return rows[0] === undefined ? undefined : JSON.parse(String(rows[0].document)) as T;
+}
