@@ -1,0 +1,137 @@
+// What the simulated model decides to answer, independent of any wire format. Each protocol
+// module translates its request into a `SimulatedPrompt`, asks `planTurn` for the answer, and
+// renders the resulting `SimulatedTurn` in its own format. Pure: no I/O, no clock.
+import { jsonTextFromSchema } from './json-from-schema.ts';
+import { naturalReplyTokenCount, replyPieces } from './reply-text.ts';
+import { countSimulatedTokens, countSimulatedTokensOfAll, splitIntoTokenPieces } from './tokens.ts';
+
+export interface SimulatedTool {
+  name: string;
+  parametersSchema: unknown;
+}
+
+export type SimulatedToolChoice =
+  | { kind: 'auto' }
+  | { kind: 'none' }
+  | { kind: 'required' }
+  | { kind: 'named'; name: string };
+
+export type SimulatedResponseFormat =
+  | { kind: 'text' }
+  | { kind: 'json_object' }
+  | { kind: 'json_schema'; schema: unknown };
+
+export interface SimulatedPrompt {
+  // Every text the caller sent that counts as input (system, messages, tool results, tool-call
+  // arguments); input usage is the simulated token count of all of them.
+  inputTexts: string[];
+  // The text of the last message; it seeds the reply, so the same question gets the same answer.
+  lastMessageText: string;
+  // True when the last message was written by the user (not a tool result): only then does
+  // the simulated model call a tool, so an agent loop always terminates after one round.
+  lastMessageIsFromUser: boolean;
+  tools: SimulatedTool[];
+  toolChoice: SimulatedToolChoice;
+  responseFormat: SimulatedResponseFormat;
+  maxOutputTokens: number | undefined;
+  // A test knob (x-sim-output-tokens) that replaces the natural reply length.
+  forcedOutputTokens: number | undefined;
+}
+
+export type FinishReason = 'stop' | 'length';
+
+export interface TextTurn {
+  kind: 'text';
+  outputTokens: number;
+  finishReason: FinishReason;
+  // Lazily generated, so a long streamed reply is never held in memory as a whole.
+  pieces: () => Iterable<string>;
+}
+
+export interface ToolCallTurn {
+  kind: 'tool_call';
+  toolName: string;
+  argumentsJson: string;
+  outputTokens: number;
+}
+
+export type SimulatedTurn = TextTurn | ToolCallTurn;
+
+export function countInputTokens(prompt: SimulatedPrompt): number {
+  return countSimulatedTokensOfAll(prompt.inputTexts);
+}
+
+function chosenTool(prompt: SimulatedPrompt): SimulatedTool | undefined {
+  if (prompt.tools.length === 0 || !prompt.lastMessageIsFromUser) return undefined;
+  const choice = prompt.toolChoice;
+  switch (choice.kind) {
+    case 'none': return undefined;
+    case 'auto':
+    case 'required': return prompt.tools[0];
+    case 'named': return prompt.tools.find((tool) => tool.name === choice.name) ?? prompt.tools[0];
+    default: {
+      const exhausted: never = choice;
+      throw new Error(`unhandled tool choice ${JSON.stringify(exhausted)}`);
+    }
+  }
+}
+
+function fixedTextTurn(text: string, maxOutputTokens: number | undefined): TextTurn {
+  const allPieces = splitIntoTokenPieces(text);
+  const limit = maxOutputTokens ?? Number.POSITIVE_INFINITY;
+  const kept = allPieces.length > limit ? allPieces.slice(0, limit) : allPieces;
+  return {
+    kind: 'text',
+    outputTokens: kept.length,
+    finishReason: allPieces.length > limit ? 'length' : 'stop',
+    pieces: () => kept,
+  };
+}
+
+function proseTurn(prompt: SimulatedPrompt, seedText: string): TextTurn {
+  const natural = prompt.forcedOutputTokens ?? naturalReplyTokenCount(seedText);
+  const limit = prompt.maxOutputTokens ?? Number.POSITIVE_INFINITY;
+  const outputTokens = Math.min(natural, limit);
+  const finishReason: FinishReason = natural > limit ? 'length' : 'stop';
+  return {
+    kind: 'text',
+    outputTokens,
+    finishReason,
+    pieces: () => replyPieces(seedText, outputTokens, finishReason === 'stop'),
+  };
+}
+
+// `variant` tells apart the choices of one request (OpenAI's `n`, Gemini's candidateCount).
+export function planTurn(prompt: SimulatedPrompt, variant = 0): SimulatedTurn {
+  const tool = chosenTool(prompt);
+  if (tool !== undefined) {
+    const argumentsJson = jsonTextFromSchema(tool.parametersSchema);
+    return { kind: 'tool_call', toolName: tool.name, argumentsJson, outputTokens: countSimulatedTokens(argumentsJson) };
+  }
+  const seedText = variant === 0 ? prompt.lastMessageText : `${prompt.lastMessageText}\u0000${variant}`;
+  const format = prompt.responseFormat;
+  switch (format.kind) {
+    case 'text': return proseTurn(prompt, seedText);
+    case 'json_schema': return fixedTextTurn(jsonTextFromSchema(format.schema), prompt.maxOutputTokens);
+    case 'json_object': {
+      const answer = textOfTurn(proseTurn({ ...prompt, maxOutputTokens: undefined }, seedText));
+      return fixedTextTurn(JSON.stringify({ answer }), prompt.maxOutputTokens);
+    }
+    default: {
+      const exhausted: never = format;
+      throw new Error(`unhandled response format ${JSON.stringify(exhausted)}`);
+    }
+  }
+}
+
+export function textOfTurn(turn: TextTurn): string {
+  let text = '';
+  for (const piece of turn.pieces()) text += piece;
+  return text;
+}
+
+// The reasoning a model "thinks" before answering (Anthropic extended thinking).
+export function planThinking(prompt: SimulatedPrompt, budgetTokens: number): TextTurn {
+  const tokens = Math.max(1, Math.min(budgetTokens, 24));
+  return proseTurn({ ...prompt, forcedOutputTokens: tokens, maxOutputTokens: undefined }, `thinking:${prompt.lastMessageText}`);
+}
