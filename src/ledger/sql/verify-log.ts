@@ -4,7 +4,7 @@
 import canonicalize from 'canonicalize';
 import { checkEvent } from '../hash-chain.ts';
 import { decodeEventRow, EVENT_COLUMNS, type StoredEvent } from './event-rows.ts';
-import type { SqlClient } from './sql-client.ts';
+import type { SqlExecutor, SqlRow } from './sql-client.ts';
 
 export interface VerifyProblem {
   position: string;
@@ -24,7 +24,7 @@ export interface VerifyReport {
 const PAGE_SIZE = 5000;
 
 export async function verifyLog(
-  client: SqlClient,
+  client: SqlExecutor,
   onProgress: (eventsChecked: number, eventsTotal: number) => void = () => undefined,
 ): Promise<VerifyReport> {
   const [{ count }] = await client.query<{ count: string }>('select count(*)::text as count from lumen_events') as [{ count: string }];
@@ -38,19 +38,31 @@ export async function verifyLog(
        order by transaction_id, position limit $3`, [after.transactionId, after.position, PAGE_SIZE]);
     if (rows.length === 0) break;
     for (const row of rows) {
-      const event = decodeEventRow(row);
+      const decoded = decodeOrProblem(row);
+      if ('problem' in decoded) return { ok: false, eventsChecked: checked, streamsChecked: tails.size, problem: decoded.problem };
+      const event = decoded.event;
       const problem = checkOne(event, tails.get(event.streamId));
       if (problem !== undefined) return { ok: false, eventsChecked: checked, streamsChecked: tails.size, problem };
       tails.set(event.streamId, { version: event.version, hash: event.hash });
       checked += 1;
     }
-    const last = decodeEventRow(rows.at(-1)!);
-    after = { transactionId: last.global.transactionId.toString(), position: last.global.position.toString() };
+    const last = rows.at(-1)!;
+    after = { transactionId: String(last.transaction_text), position: String(last.position) };
     onProgress(checked, total);
   }
   const headProblem = await checkHeads(client, tails);
   if (headProblem !== undefined) return { ok: false, eventsChecked: checked, streamsChecked: tails.size, problem: headProblem };
   return { ok: true, eventsChecked: checked, streamsChecked: tails.size };
+}
+
+/** A row whose payload no longer parses is itself the finding, not a crash of the verifier. */
+function decodeOrProblem(row: SqlRow): { event: StoredEvent } | { problem: VerifyProblem } {
+  try {
+    return { event: decodeEventRow(row) };
+  } catch (error) {
+    return { problem: { position: String(row.position), streamId: String(row.stream_id), version: Number(row.stream_version),
+      code: 'malformed_payload', message: `stored payload does not parse: ${(error as Error).message}` } };
+  }
 }
 
 function checkOne(event: StoredEvent, previous: { version: number; hash: string } | undefined): VerifyProblem | undefined {
@@ -67,7 +79,7 @@ function checkOne(event: StoredEvent, previous: { version: number; hash: string 
 }
 
 async function checkHeads(
-  client: SqlClient,
+  client: SqlExecutor,
   tails: Map<string, { version: number; hash: string }>,
 ): Promise<VerifyProblem | undefined> {
   const heads = await client.query(`select stream_id, version, encode(last_hash, 'hex') as last_hash from lumen_streams`);

@@ -1,0 +1,43 @@
+// Deterministic, dependency-free hashing and pseudo-random numbers for the router.
+// Fitting must give byte-identical parameters for the same history, so nothing here
+// may depend on the platform, the clock or Math.random.
+
+const fnvOffsetBasis = 0x811c9dc5;
+const fnvPrime = 0x01000193;
+
+/** 32-bit FNV-1a over the UTF-16 code units of a string, as an unsigned integer. */
+export function hashString(text: string, seed = 0): number {
+  let hash = (fnvOffsetBasis ^ seed) >>> 0;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, fnvPrime);
+  }
+  // A final avalanche step so that short strings differing in one character still
+  // spread over all bucket bits (plain FNV-1a leaves the low bits correlated).
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
+}
+
+/** A small seeded generator (mulberry32): returns floats in [0, 1). */
+export function createSeededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return function nextRandom(): number {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Rounds to a fixed number of decimals so serialized parameters are stable and short. */
+export function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  const rounded = Math.round(value * factor) / factor;
+  // Normalise negative zero: JSON.stringify(-0) is "0" but Object.is differs in tests.
+  return rounded === 0 ? 0 : rounded;
+}
