@@ -37,7 +37,9 @@ export async function openSqlClient(settings: StoreSettings): Promise<SqlClient>
 
 export async function openStore(settings: StoreSettings, validate: EventValidator): Promise<OpenedStore> {
   const sql = await openSqlClient(settings);
-  const store = new SqlEventStore(sql, validate, { ...DEFAULT_STORE_LIMITS, ...settings.limits });
+  // PGlite has one connection: a second batch in flight would only wait for the first.
+  const concurrency = sql.kind === 'embedded' ? { flushesInFlightMax: 1 } : {};
+  const store = new SqlEventStore(sql, validate, { ...DEFAULT_STORE_LIMITS, ...concurrency, ...settings.limits });
   return { store, sql };
 }
 

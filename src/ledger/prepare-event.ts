@@ -1,7 +1,7 @@
 // Checks a proposed event before anything is written and turns it into the exact text that will
 // be stored and hashed. Every adapter calls this, so bad input is refused the same way everywhere.
 import { canonicalJson, type JsonLimits } from './canonical.ts';
-import { StoreError, type NewEvent } from './event-store.ts';
+import { StoreError, type JsonObject, type NewEvent } from './event-store.ts';
 import { ledgerTimeOf } from './hash-chain.ts';
 
 /** Validates a payload against the domain's schema for (type, schemaVersion); throws on failure. */
@@ -11,6 +11,9 @@ export interface PreparedEvent {
   id: string;
   type: string;
   schemaVersion: number;
+  /** The payload as given (already checked to be plain JSON); handed back to the appender. */
+  data: JsonObject;
+  metadata: JsonObject;
   dataJson: string;
   metadataJson: string;
   recordedAt: string;
@@ -80,7 +83,7 @@ export function prepareEvents(
     } catch (error) {
       throw new StoreError('invalid_event', `${where}: ${(error as Error).message}`);
     }
-    return { id: event.id, type: event.type, schemaVersion: event.schemaVersion, dataJson, metadataJson,
+    return { id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata, dataJson, metadataJson,
       recordedAt: ledgerTimeOf(recordedAt) };
   });
 }

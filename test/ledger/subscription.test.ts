@@ -63,7 +63,8 @@ if (usingPostgres()) {
         // Every transaction writes its events first, then waits at its gate before ending.
         const transactions = commits.map((commit, index) => store.sql.transaction(async (executor) => {
           const events = prepareEvents([grant(`o${index}`)], validateEventPayload, DEFAULT_STORE_LIMITS, () => new Date());
-          await appendBatch(executor, [{ streamId: `account-o${index}-${counter}`, events, expectedVersion: 'any' }], false);
+          const streamId = `account-o${index}-${counter}`;
+          await appendBatch(executor, [{ streamId, events, expectedVersion: 'any' }], new Map([[streamId, null]]), new Map());
           await gates[index]!.opened;
           if (!commit) throw new Error('rolled back on purpose');
         }).catch((error: Error) => { if (error.message !== 'rolled back on purpose') throw error; }));

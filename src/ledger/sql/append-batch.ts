@@ -1,6 +1,8 @@
-// One group-commit transaction: many appends, possibly to many streams, share one round of
-// locking, one multi-row INSERT and one commit. Each append is still checked on its own
-// (expected version, idempotency); a failed check rejects that append only.
+// One group-commit write: many appends, possibly to many streams, in ONE statement (and so one
+// implicit transaction and one commit). The writer computes hashes against the stream heads it
+// assumes; the statement locks those heads, and writes only if every assumed head is still the
+// current one. Otherwise it writes nothing and returns the actual heads, and the writer tries
+// again with them. In the steady state that is one round trip per batch.
 import {
   StoreError, WrongExpectedVersion, type AppendResult, type ExpectedVersion,
 } from '../event-store.ts';
@@ -17,7 +19,8 @@ export interface PendingAppend {
 
 export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: StoreError };
 
-interface Head { version: number; hash: string }
+/** A stream's last version and hash; null when the stream has no events. */
+export type Head = { version: number; hash: string } | null;
 
 interface NewRow extends PreparedEvent {
   streamId: string;
@@ -26,53 +29,71 @@ interface NewRow extends PreparedEvent {
   hash: string;
 }
 
+/** The write was not made: some assumed heads were stale. These are the actual ones. */
+export interface StaleHeads { stale: Map<string, Head> }
+
+/** Reads the current heads of streams (no lock: the write statement re-checks them). */
+export async function readHeads(executor: SqlExecutor, streamIds: string[]): Promise<Map<string, Head>> {
+  const rows = await executor.query(
+    `select stream_id, version, encode(last_hash, 'hex') as last_hash from lumen_streams where stream_id = any($1::text[])`,
+    [streamIds]);
+  const heads = new Map<string, Head>(streamIds.map((streamId) => [streamId, null]));
+  for (const row of rows) heads.set(String(row.stream_id), { version: Number(row.version), hash: String(row.last_hash) });
+  return heads;
+}
+
 /**
- * Writes a batch inside the given transaction. With `checkExisting`, event ids are first looked
- * up so that repeated appends return their original result; without it a repeated id surfaces
- * as a unique violation and the caller retries the batch with the check on (repeats are rare).
+ * Decides every append against the assumed heads and writes the accepted ones. Appends whose
+ * expected version does not match are rejected without touching the others.
  */
 export async function appendBatch(
   executor: SqlExecutor,
   pending: PendingAppend[],
-  checkExisting: boolean,
-): Promise<AppendOutcome[]> {
-  const streamIds = [...new Set(pending.map((append) => append.streamId))].sort();
-  const headRows = await executor.query(
-    `select stream_id, version, encode(last_hash, 'hex') as last_hash from lumen_streams
-     where stream_id = any($1::text[]) order by stream_id for update`, [streamIds]);
-  const heads = new Map<string, Head>(headRows.map((row) => [String(row.stream_id),
-    { version: Number(row.version), hash: String(row.last_hash) }]));
-  // A conflicting append may be a retry of one that already succeeded; only then (or when
-  // asked) are ids looked up, so the common path costs no extra query.
-  const mayRepeat = checkExisting ? pending : pending.filter((append) =>
-    checkExpected(append.streamId, append.expectedVersion, heads.get(append.streamId)) !== undefined);
-  const existing = mayRepeat.length > 0 ? await loadExisting(executor, mayRepeat) : new Map<string, StoredEvent>();
-
+  assumedHeads: Map<string, Head>,
+  existing: Map<string, StoredEvent>,
+): Promise<AppendOutcome[] | StaleHeads> {
+  const heads = new Map(assumedHeads);
+  const touched = new Map<string, Head>();
   const rows: NewRow[] = [];
-  const outcomes: Array<AppendOutcome | { ok: true; rows: NewRow[]; streamId: string }> = pending.map((append) => {
+  const outcomes = pending.map((append): AppendOutcome | { rows: NewRow[]; streamId: string } => {
     const repeat = resolveRepeat(append, existing);
     if (repeat !== undefined) return repeat;
-    const head = heads.get(append.streamId);
+    const head = heads.get(append.streamId) ?? null;
     const conflict = checkExpected(append.streamId, append.expectedVersion, head);
     if (conflict !== undefined) return { ok: false, error: conflict };
+    if (!touched.has(append.streamId)) touched.set(append.streamId, head);
     const appended = chain(append, head);
-    heads.set(append.streamId, { version: appended.at(-1)!.version, hash: appended.at(-1)!.hash });
+    const last = appended.at(-1)!;
+    heads.set(append.streamId, { version: last.version, hash: last.hash });
     rows.push(...appended);
-    return { ok: true, rows: appended, streamId: append.streamId };
+    return { rows: appended, streamId: append.streamId };
   });
   if (rows.length === 0) return outcomes as AppendOutcome[];
 
-  const inserted = await insertRows(executor, rows);
-  await saveHeads(executor, rows);
+  const written = await writeRows(executor, rows, touched, heads);
+  if ('stale' in written) return written;
   return outcomes.map((outcome) => {
     if (!('rows' in outcome)) return outcome;
-    const events = outcome.rows.map((row) => toRecorded({ ...row, data: JSON.parse(row.dataJson),
-      metadata: JSON.parse(row.metadataJson), global: inserted.get(row.id)! }));
+    const events = outcome.rows.map((row) => toRecorded({ ...row, global: written.positions.get(row.id)! }));
     return { ok: true, result: { streamId: outcome.streamId, nextExpectedVersion: events.at(-1)!.version, events } };
   });
 }
 
-function checkExpected(streamId: string, expected: ExpectedVersion, head: Head | undefined): StoreError | undefined {
+/** The heads an accepted batch leaves behind, for the writer's cache. */
+export function headsAfter(outcomes: AppendOutcome[]): Map<string, Head> {
+  const heads = new Map<string, Head>();
+  for (const outcome of outcomes) {
+    if (!outcome.ok) continue;
+    const last = outcome.result.events.at(-1)!;
+    const known = heads.get(outcome.result.streamId);
+    if (known === undefined || known === null || known.version < last.version) {
+      heads.set(outcome.result.streamId, { version: last.version, hash: last.hash });
+    }
+  }
+  return heads;
+}
+
+export function checkExpected(streamId: string, expected: ExpectedVersion, head: Head): StoreError | undefined {
   const actual = head?.version ?? null;
   const fits = expected === 'any'
     || (expected === 'no_stream' && actual === null)
@@ -81,7 +102,7 @@ function checkExpected(streamId: string, expected: ExpectedVersion, head: Head |
   return fits ? undefined : new WrongExpectedVersion(streamId, expected, actual);
 }
 
-function chain(append: PendingAppend, head: Head | undefined): NewRow[] {
+function chain(append: PendingAppend, head: Head): NewRow[] {
   let version = head?.version ?? -1;
   let previousHash = head?.hash ?? null;
   return append.events.map((event) => {
@@ -93,7 +114,7 @@ function chain(append: PendingAppend, head: Head | undefined): NewRow[] {
   });
 }
 
-async function loadExisting(executor: SqlExecutor, pending: PendingAppend[]): Promise<Map<string, StoredEvent>> {
+export async function loadExisting(executor: SqlExecutor, pending: PendingAppend[]): Promise<Map<string, StoredEvent>> {
   const ids = pending.flatMap((append) => append.events.map((event) => event.id));
   const rows = await executor.query(`select ${EVENT_COLUMNS} from lumen_events where event_id = any($1::text[])`, [ids]);
   return new Map(rows.map((row) => {
@@ -104,6 +125,7 @@ async function loadExisting(executor: SqlExecutor, pending: PendingAppend[]): Pr
 
 /** An append whose ids were all stored before with the same content returns the original. */
 function resolveRepeat(append: PendingAppend, existing: Map<string, StoredEvent>): AppendOutcome | undefined {
+  if (existing.size === 0) return undefined;
   const found = append.events.map((event) => existing.get(event.id));
   if (found.every((stored) => stored === undefined)) return undefined;
   const matches = append.events.every((event, index) => {
@@ -119,29 +141,57 @@ function resolveRepeat(append: PendingAppend, existing: Map<string, StoredEvent>
   return { ok: true, result: { streamId: append.streamId, nextExpectedVersion: events.at(-1)!.version, events } };
 }
 
-async function insertRows(executor: SqlExecutor, rows: NewRow[]) {
+/**
+ * The single write statement. `assumed` lists, per touched stream, the head the hashes were
+ * computed against; `after` the head the batch leaves. The heads are locked in stream order
+ * (so concurrent writers cannot deadlock), compared, and only if none moved are the events
+ * inserted and the heads advanced; otherwise the actual heads come back.
+ */
+async function writeRows(
+  executor: SqlExecutor,
+  rows: NewRow[],
+  assumed: Map<string, Head>,
+  after: Map<string, Head>,
+): Promise<{ positions: Map<string, { transactionId: bigint; position: bigint }> } | StaleHeads> {
+  const streams = [...assumed.keys()].sort();
   const column = <K extends keyof NewRow>(key: K) => rows.map((row) => row[key]);
-  const inserted = await executor.query(
-    `insert into lumen_events (event_id, stream_id, stream_version, type, schema_version, data, metadata,
-       recorded_at, previous_hash, hash)
-     select id, stream, version, type, schema_version, data, metadata, recorded_at, decode(previous, 'hex'), decode(hash, 'hex')
-     from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::int4[], $6::text[], $7::text[],
-       $8::timestamptz[], $9::text[], $10::text[])
-       as batch(id, stream, version, type, schema_version, data, metadata, recorded_at, previous, hash)
-     returning event_id, position, transaction_id::text as transaction_id`,
+  const result = await executor.query(
+    `with assumed as (
+       select * from unnest($11::text[], $12::int4[], $13::text[]) as assumed(stream_id, version, hash)
+     ), locked as (
+       select heads.stream_id, heads.version, heads.last_hash from lumen_streams heads
+       where heads.stream_id = any($11::text[]) order by heads.stream_id for update
+     ), moved as (
+       select assumed.stream_id from assumed left join locked using (stream_id)
+       where coalesce(locked.version, -1) <> assumed.version
+          or locked.last_hash is distinct from decode(assumed.hash, 'hex')
+     ), inserted as (
+       insert into lumen_events (event_id, stream_id, stream_version, type, schema_version, data, metadata,
+         recorded_at, previous_hash, hash)
+       select id, stream, version, type, schema_version, data, metadata, recorded_at, decode(previous, 'hex'), decode(hash, 'hex')
+       from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::int4[], $6::text[], $7::text[],
+         $8::timestamptz[], $9::text[], $10::text[])
+         as batch(id, stream, version, type, schema_version, data, metadata, recorded_at, previous, hash)
+       where not exists (select 1 from moved)
+       returning event_id, position, transaction_id
+     ), advanced as (
+       insert into lumen_streams (stream_id, version, last_hash)
+       select stream, version, decode(hash, 'hex') from unnest($11::text[], $14::int4[], $15::text[]) as heads(stream, version, hash)
+       where not exists (select 1 from moved)
+       on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash
+     )
+     select 'written' as kind, event_id as stream_id, position::text as version, transaction_id::text as hash from inserted
+     union all
+     select 'actual', assumed.stream_id, locked.version::text, encode(locked.last_hash, 'hex')
+     from assumed left join locked using (stream_id) where exists (select 1 from moved)`,
     [column('id'), column('streamId'), column('version'), column('type'), column('schemaVersion'),
-      column('dataJson'), column('metadataJson'), column('recordedAt'), column('previousHash'), column('hash')]);
-  return new Map(inserted.map((row) => [String(row.event_id),
-    { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) }]));
-}
-
-async function saveHeads(executor: SqlExecutor, rows: NewRow[]): Promise<void> {
-  const lastByStream = new Map<string, NewRow>();
-  for (const row of rows) lastByStream.set(row.streamId, row);
-  const heads = [...lastByStream.values()];
-  await executor.query(
-    `insert into lumen_streams (stream_id, version, last_hash)
-     select stream, version, decode(hash, 'hex') from unnest($1::text[], $2::int4[], $3::text[]) as heads(stream, version, hash)
-     on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash`,
-    [heads.map((row) => row.streamId), heads.map((row) => row.version), heads.map((row) => row.hash)]);
+      column('dataJson'), column('metadataJson'), column('recordedAt'), column('previousHash'), column('hash'),
+      streams, streams.map((stream) => assumed.get(stream)?.version ?? -1), streams.map((stream) => assumed.get(stream)?.hash ?? null),
+      streams.map((stream) => after.get(stream)!.version), streams.map((stream) => after.get(stream)!.hash)]);
+  if (result.some((row) => row.kind === 'actual')) {
+    return { stale: new Map(result.map((row) => [String(row.stream_id),
+      row.version === null ? null : { version: Number(row.version), hash: String(row.hash) }])) };
+  }
+  return { positions: new Map(result.map((row) => [String(row.stream_id),
+    { transactionId: toBigInt(row.hash), position: toBigInt(row.version) }])) };
 }

@@ -9,7 +9,9 @@ import {
 import { checkEvent } from '../hash-chain.ts';
 import { checkStreamId, prepareEvents, type AppendLimits, type EventValidator } from '../prepare-event.ts';
 import { subscribeByPolling } from '../subscription.ts';
-import { appendBatch, type AppendOutcome, type PendingAppend } from './append-batch.ts';
+import {
+  appendBatch, checkExpected, headsAfter, loadExisting, readHeads, type AppendOutcome, type Head, type PendingAppend,
+} from './append-batch.ts';
 import { decodeEventRow, EVENT_COLUMNS, READ_ALL_SQL, readAllParams, toRecorded, type StoredEvent } from './event-rows.ts';
 import { sqlState, SQLSTATE, type SqlClient } from './sql-client.ts';
 
@@ -22,6 +24,9 @@ export interface SqlStoreLimits extends AppendLimits {
   /** Retries of a whole batch after a lost race (new stream created concurrently, deadlock). */
   batchRetriesMax: number;
   pollIntervalMs: number;
+  /** Batch writes in flight at once (each on its own connection); 1 for the embedded store. */
+  flushesInFlightMax: number;
+  headCacheMax: number;
 }
 
 export const DEFAULT_STORE_LIMITS: SqlStoreLimits = {
@@ -34,6 +39,8 @@ export const DEFAULT_STORE_LIMITS: SqlStoreLimits = {
   readCountMax: 10_000,
   batchRetriesMax: 8,
   pollIntervalMs: 200,
+  flushesInFlightMax: 4,
+  headCacheMax: 100_000,
 };
 
 interface QueuedAppend extends PendingAppend {
@@ -43,7 +50,9 @@ interface QueuedAppend extends PendingAppend {
 
 export class SqlEventStore implements EventStore {
   private readonly queue: QueuedAppend[] = [];
-  private flushing = false;
+  private inflight = 0;
+  /** Stream heads this process wrote or read last; a guess that the write statement checks. */
+  private readonly headCache = new Map<string, Head>();
   private closed = false;
   private readonly appendListeners = new Set<() => void>();
 
@@ -65,32 +74,36 @@ export class SqlEventStore implements EventStore {
       }
       return new Promise((resolve, reject) => {
         this.queue.push({ streamId, events: prepared, expectedVersion, resolve, reject });
-        if (!this.flushing) void this.flush();
+        this.pump();
       });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        try {
-          const outcomes = await this.writeWithRetries(batch);
-          outcomes.forEach((outcome, index) => {
-            const append = batch[index]!;
-            if (outcome.ok) append.resolve(outcome.result);
-            else append.reject(outcome.error);
-          });
-        } catch (error) {
-          for (const append of batch) append.reject(error);
-        }
+  /** Starts as many batch writes as the concurrency allows; each takes whatever has queued. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inflight < this.limits.flushesInFlightMax) {
+      const batch = this.takeBatch();
+      this.inflight += 1;
+      void this.writeBatch(batch).finally(() => {
+        this.inflight -= 1;
         for (const listener of this.appendListeners) listener();
-      }
-    } finally {
-      this.flushing = false;
+        this.pump();
+      });
+    }
+  }
+
+  private async writeBatch(batch: QueuedAppend[]): Promise<void> {
+    try {
+      const outcomes = await this.writeWithRetries(batch);
+      outcomes.forEach((outcome, index) => {
+        const append = batch[index]!;
+        if (outcome.ok) append.resolve(outcome.result);
+        else append.reject(outcome.error);
+      });
+    } catch (error) {
+      for (const append of batch) append.reject(error);
     }
   }
 
@@ -115,19 +128,66 @@ export class SqlEventStore implements EventStore {
   }
 
   private async writeWithRetries(batch: PendingAppend[]): Promise<AppendOutcome[]> {
-    let checkExisting = false;
+    const assumed = await this.assumeHeads(batch);
+    // An append that looks like a conflict may be the retry of one that succeeded: only then
+    // (or after a repeated id surfaced) are ids looked up, so the common path costs nothing.
+    const doubtful = batch.filter((append) =>
+      checkExpected(append.streamId, append.expectedVersion, assumed.get(append.streamId) ?? null) !== undefined);
+    let existing = doubtful.length > 0 ? await loadExisting(this.client, doubtful) : new Map<string, StoredEvent>();
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.client.transaction((executor) => appendBatch(executor, batch, checkExisting));
+        const outcome = await appendBatch(this.client, batch, assumed, existing);
+        if (!('stale' in outcome)) {
+          this.remember(headsAfter(outcome));
+          return outcome;
+        }
+        for (const [streamId, head] of outcome.stale) assumed.set(streamId, head);
+        this.remember(outcome.stale);
       } catch (error) {
         const state = sqlState(error);
         const retryable = state === SQLSTATE.uniqueViolation || state === SQLSTATE.deadlockDetected
           || state === SQLSTATE.serializationFailure;
-        if (!retryable || attempt >= this.limits.batchRetriesMax) throw translateError(error);
-        // A repeated event id or a stream created meanwhile by another process: look again.
-        checkExisting = true;
+        if (!retryable) throw translateError(error);
+        // A repeated event id, or a stream created meanwhile by another writer: look again.
+        existing = await loadExisting(this.client, batch);
+        const fresh = await readHeads(this.client, [...new Set(batch.map((append) => append.streamId))]);
+        for (const [streamId, head] of fresh) assumed.set(streamId, head);
+      }
+      if (attempt >= this.limits.batchRetriesMax) {
+        throw new StoreError('store_unavailable', 'appends kept conflicting with concurrent writers; giving up');
       }
     }
+  }
+
+  /**
+   * The heads each append is computed against. The cache is trusted only where a wrong guess
+   * costs a retry, never a wrong verdict: a stream only grows, so a cached head that does not
+   * match a numeric expected version is re-read rather than reported as a conflict.
+   */
+  private async assumeHeads(batch: PendingAppend[]): Promise<Map<string, Head>> {
+    const assumed = new Map<string, Head>();
+    const unknown = new Set<string>();
+    for (const append of batch) {
+      const cached = this.headCache.get(append.streamId);
+      const expected = append.expectedVersion;
+      if (cached !== undefined && (typeof expected !== 'number' || cached?.version === expected)) {
+        assumed.set(append.streamId, cached);
+      } else if (cached === undefined && expected === 'no_stream') {
+        assumed.set(append.streamId, null);
+      } else {
+        unknown.add(append.streamId);
+      }
+    }
+    if (unknown.size > 0) {
+      const fresh = await readHeads(this.client, [...unknown]);
+      for (const [streamId, head] of fresh) assumed.set(streamId, head);
+    }
+    return assumed;
+  }
+
+  private remember(heads: Map<string, Head>): void {
+    if (this.headCache.size > this.limits.headCacheMax) this.headCache.clear();
+    for (const [streamId, head] of heads) if (head !== null) this.headCache.set(streamId, head);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -141,6 +201,8 @@ export class SqlEventStore implements EventStore {
        order by stream_version limit $3`, [streamId, Math.max(0, fromVersion - 1), maxCount + 1]);
     const events = rows.map(decodeEventRow);
     verifyChain(events);
+    const last = events.at(-1);
+    if (last !== undefined && rows.length <= maxCount) this.remember(new Map([[streamId, { version: last.version, hash: last.hash }]]));
     return events.filter((event) => event.version >= fromVersion).slice(0, maxCount).map(toRecorded);
   }
 
@@ -175,7 +237,7 @@ export class SqlEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.inflight > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.client.close();
   }
 }
