@@ -77,8 +77,7 @@ if (missing > 0) {
 const runner = new ProjectionRunner(store, sql, ALL_PROJECTIONS, { batchSize: 5000, pollIntervalMs: 200 });
 const rebuildStarted = performance.now();
 for (const projection of ALL_PROJECTIONS) await runner.reset(projection);
-// Projections are independent, so they rebuild side by side, as the gateway runs them.
-await Promise.all(ALL_PROJECTIONS.map((projection) => runner.catchUp(projection)));
+await runner.catchUp();
 const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
 const logSize = Math.max(rebuildEvents, Number(count));
 clearInterval(sampleMemory);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test file in its own Node process (so end-to-end files can own their servers and
 // no state leaks between files), sums uvu's totals and ends with the plain closing line
-// "tests: N passed, N failed, N skipped" that CI reads.
+// "<store>: N passed, N failed, N skipped" that CI reads.
 //
 //   node scripts/run-tests.mjs [filter...]   a filter keeps files whose path contains it
 import { spawn } from 'node:child_process';
@@ -69,5 +69,5 @@ await Promise.all(workers);
 
 const store = process.env.DATABASE_URL ? 'postgresql' : 'embedded';
 if (failedFiles.length > 0) process.stdout.write(`failed files: ${failedFiles.join(', ')}\n`);
-process.stdout.write(`tests (${store} store): ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.stdout.write(`${store}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exitCode = totals.failed > 0 || files.length === 0 ? 1 : 0;

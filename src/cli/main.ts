@@ -85,14 +85,12 @@ async function projections(args: string[]): Promise<number> {
   try {
     const runner = new ProjectionRunner(store, sql, chosen);
     const [{ count }] = await sql.query<{ count: string }>('select count(*)::text as count from lumen_events') as [{ count: string }];
-    for (const projection of chosen) {
-      const bar = progressBar(`rebuild ${projection.name}`);
-      const started = Date.now();
-      await runner.reset(projection);
-      await runner.catchUp(projection, (done) => bar.update(done, Number(count)));
-      bar.finish();
-      process.stdout.write(`${projection.name}: rebuilt from ${count} events in ${Date.now() - started} ms\n`);
-    }
+    const bar = progressBar(`rebuild ${chosen.map((projection) => projection.name).join(', ')}`);
+    const started = Date.now();
+    for (const projection of chosen) await runner.reset(projection);
+    await runner.catchUp(chosen, (read) => bar.update(read, Number(count)));
+    bar.finish();
+    process.stdout.write(`rebuilt ${chosen.length} projection(s) from ${count} events in ${Date.now() - started} ms\n`);
     return 0;
   } finally {
     await store.close();

@@ -18,6 +18,9 @@ import { subscribeToLog } from './subscribe-to-log.ts';
 /** Only open-eventstoredb.ts and tests construct this; everyone else holds an EventStore. */
 export class EventStoreDbEventStore implements EventStore {
   private closed = false;
+  /** The last queued append of each stream with appends in flight; see inStreamOrder. */
+  private readonly streamTails = new Map<string, Promise<unknown>>();
+  private queuedAppends = 0;
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -31,7 +34,33 @@ export class EventStoreDbEventStore implements EventStore {
     checkLumenStreamId(streamId, this.limits);
     checkExpectedVersion(expectedVersion);
     const prepared = prepareEvents(events, this.validate, this.limits, this.now);
-    return appendEvents(this.client, this.limits, streamId, prepared, expectedVersion);
+    if (this.queuedAppends >= this.limits.queuedAppendsMax) {
+      throw new StoreError('store_unavailable', 'the append queue is full');
+    }
+    this.queuedAppends += 1;
+    try {
+      return await this.inStreamOrder(streamId,
+        () => appendEvents(this.client, this.limits, streamId, prepared, expectedVersion));
+    } finally {
+      this.queuedAppends -= 1;
+    }
+  }
+
+  /**
+   * Runs this process's appends to one stream one after another. Concurrent appends to the same
+   * stream would only race each other for the same head and burn their retries on the loser's
+   * side; queued, each links to the head its predecessor left. Other processes still race, and
+   * the expected revision sent to the server settles those.
+   */
+  private inStreamOrder<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.streamTails.get(streamId) ?? Promise.resolve();
+    const run = previous.then(work);
+    const tail = run.catch(() => undefined);
+    this.streamTails.set(streamId, tail);
+    void tail.then(() => {
+      if (this.streamTails.get(streamId) === tail) this.streamTails.delete(streamId);
+    });
+    return run;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -97,6 +126,7 @@ export class EventStoreDbEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.streamTails.values());
     await this.client.dispose();
   }
 

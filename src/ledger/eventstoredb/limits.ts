@@ -15,6 +15,8 @@ export interface EventStoreDbLimits extends AppendLimits {
    * The server keeps no index by id, so a repeat older than this window is not recognised.
    */
   repeatWindowEvents: number;
+  /** Most appends waiting in this process; beyond it appends are refused as overload. */
+  queuedAppendsMax: number;
   /** Deadline of every single call to the server; subscriptions are not bounded by it. */
   deadlineMs: number;
 }
@@ -27,5 +29,6 @@ export const DEFAULT_EVENTSTOREDB_LIMITS: EventStoreDbLimits = {
   readCountMax: 10_000,
   appendRetriesMax: 8,
   repeatWindowEvents: 100,
+  queuedAppendsMax: 10_000,
   deadlineMs: 10_000,
 };

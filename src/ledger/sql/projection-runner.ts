@@ -40,7 +40,7 @@ export class ProjectionRunner {
       const checkpoint = await loadCheckpoint(this.sql, projection.name);
       if (checkpoint === undefined || checkpoint.version !== projection.version) await this.reset(projection);
     }
-    this.loops = this.projections.map((projection) => this.follow(projection));
+    this.loops = [this.follow()];
   }
 
   async stop(): Promise<void> {
@@ -50,14 +50,18 @@ export class ProjectionRunner {
     await Promise.all(this.loops);
   }
 
-  /** Applies every event up to the end of the log now; used by rebuilds and tests. */
-  async catchUp(projection: AnyProjection, onProgress: (applied: number) => void = () => undefined): Promise<void> {
-    let applied = 0;
+  /**
+   * Applies every event up to the end of the log now, to the given projections (default all);
+   * used by rebuilds and tests. onProgress receives the number of log events read so far.
+   */
+  async catchUp(only?: AnyProjection | AnyProjection[], onProgress: (read: number) => void = () => undefined): Promise<void> {
+    const chosen = only === undefined ? this.projections : Array.isArray(only) ? only : [only];
+    let read = 0;
     for (;;) {
-      const count = await this.step(projection);
+      const count = await this.step(chosen);
       if (count === 0) return;
-      applied += count;
-      onProgress(applied);
+      read += count;
+      onProgress(read);
     }
   }
 
@@ -90,12 +94,12 @@ export class ProjectionRunner {
     }
   }
 
-  private async follow(projection: AnyProjection): Promise<void> {
+  private async follow(): Promise<void> {
     let idleMs = 2;
     while (!this.stopped) {
-      const count = await this.step(projection).catch((error: unknown) => {
+      const count = await this.step(this.projections).catch((error: unknown) => {
         // A failing projection must not stop the gateway; it retries after a pause.
-        process.emitWarning(`projection ${projection.name}: ${(error as Error).message}`);
+        process.emitWarning(`projections: ${(error as Error).message}`);
         return 0;
       });
       if (count > 0) { idleMs = 2; continue; }
@@ -107,32 +111,23 @@ export class ProjectionRunner {
     }
   }
 
-  /** Reads one batch after the stored checkpoint and applies it; returns how many events it read. */
-  private async step(projection: AnyProjection): Promise<number> {
-    const stored = await loadCheckpoint(this.sql, projection.name);
-    const after = stored?.position ?? LOG_START;
+  /**
+   * Reads one batch after the earliest of the projections' checkpoints and applies it to each
+   * of them in one transaction; returns how many log events it read.
+   */
+  private async step(projections: AnyProjection[]): Promise<number> {
+    const stored = await Promise.all(projections.map((projection) => loadCheckpoint(this.sql, projection.name)));
+    const after = stored.map((checkpoint) => checkpoint?.position ?? LOG_START)
+      .reduce((earliest, position) => (compareGlobal(position, earliest) < 0 ? position : earliest));
     const events = await this.store.readAll({ after, maxCount: this.options.batchSize });
     if (events.length === 0) {
-      this.advance(projection.name, after);
+      projections.forEach((projection, index) => this.advance(projection.name, stored[index]?.position ?? LOG_START));
       return 0;
     }
     await this.sql.transaction(async (executor) => {
-      await lockProjection(executor, projection.name);
-      const checkpoint = await loadCheckpoint(executor, projection.name);
-      // A process running another version of this projection (during an upgrade) leaves it alone.
-      if (checkpoint !== undefined && checkpoint.version !== projection.version) return;
-      const current = checkpoint?.position ?? LOG_START;
-      // Another process may have applied part of this batch meanwhile: skip what it did.
-      const fresh = events.filter((event) => compareGlobal(event.global, current) > 0);
-      if (fresh.length === 0) return;
-      const applied = await applyBatch(executor, projection, fresh);
-      const last = fresh.at(-1)!.global;
-      await executor.query(
-        `update lumen_projection_checkpoints set transaction_id = $2::text::xid8, position = $3,
-           events_applied = events_applied + $4 where projection = $1`,
-        [projection.name, last.transactionId.toString(), last.position.toString(), applied]);
+      for (const projection of projections) await applyToProjection(executor, projection, events);
     });
-    this.advance(projection.name, events.at(-1)!.global);
+    for (const projection of projections) this.advance(projection.name, events.at(-1)!.global);
     return events.length;
   }
 
@@ -142,6 +137,24 @@ export class ProjectionRunner {
     this.waiters.forEach((resolve) => resolve());
     this.waiters.clear();
   }
+}
+
+/** Applies the events this projection has not seen yet and moves its checkpoint, under its lock. */
+async function applyToProjection(executor: SqlExecutor, projection: AnyProjection, events: RecordedEvent[]): Promise<void> {
+  await lockProjection(executor, projection.name);
+  const checkpoint = await loadCheckpoint(executor, projection.name);
+  // A process running another version of this projection (during an upgrade) leaves it alone.
+  if (checkpoint !== undefined && checkpoint.version !== projection.version) return;
+  const current = checkpoint?.position ?? LOG_START;
+  // Another process may have applied part of this batch meanwhile: skip what it did.
+  const fresh = events.filter((event) => compareGlobal(event.global, current) > 0);
+  if (fresh.length === 0) return;
+  const applied = await applyBatch(executor, projection, fresh);
+  const last = fresh.at(-1)!.global;
+  await executor.query(
+    `update lumen_projection_checkpoints set transaction_id = $2::text::xid8, position = $3,
+       events_applied = events_applied + $4 where projection = $1`,
+    [projection.name, last.transactionId.toString(), last.position.toString(), applied]);
 }
 
 async function applyBatch(executor: SqlExecutor, projection: AnyProjection, events: RecordedEvent[]): Promise<number> {
