@@ -13,7 +13,7 @@ export interface BalanceDocument {
   requests: number;
 }
 
-const handles = ['AccountOpened', 'AccountPlanChanged', 'CreditsGranted', 'RequestCharged'] as const satisfies readonly EventType[];
+const handles = ['AccountOpened', 'AccountPlanChanged', 'CreditsGranted', 'RequestCompleted'] as const satisfies readonly EventType[];
 
 export const balancesProjection: Projection<BalanceDocument> = {
   name: 'balances',
@@ -32,7 +32,7 @@ export const balancesProjection: Projection<BalanceDocument> = {
         const grantedMicros = current.grantedMicros + event.data.amountMicros;
         return { ...current, grantedMicros, balanceMicros: grantedMicros - current.chargedMicros };
       }
-      case 'RequestCharged': {
+      case 'RequestCompleted': {
         const chargedMicros = current.chargedMicros + event.data.costMicros;
         return { ...current, chargedMicros, balanceMicros: current.grantedMicros - chargedMicros, requests: current.requests + 1 };
       }

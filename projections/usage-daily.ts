@@ -1,4 +1,4 @@
-// Daily usage rollup per account and model: requests, tokens and cost.
+// Daily usage rollup per account, model and app: requests, tokens and cost.
 import { asLumenEvent, type EventType } from '../src/domain/events.ts';
 import type { Projection } from '../src/ledger/projection.ts';
 
@@ -7,13 +7,15 @@ export interface UsageDocument {
   accountId: string;
   day: string;
   model: string;
+  tier: string;
+  appId: string;
   requests: number;
   inputTokens: number;
   outputTokens: number;
   costMicros: number;
 }
 
-const handles = ['RequestCharged'] as const satisfies readonly EventType[];
+const handles = ['RequestCompleted'] as const satisfies readonly EventType[];
 
 export const usageDailyProjection: Projection<UsageDocument> = {
   name: 'usage_daily',
@@ -21,12 +23,14 @@ export const usageDailyProjection: Projection<UsageDocument> = {
   handles,
   keysOf(recorded) {
     const event = asLumenEvent(recorded);
-    return event.type === 'RequestCharged' ? [`${event.data.accountId}/${event.data.day}/${event.data.model}`] : [];
+    if (event.type !== 'RequestCompleted') return [];
+    return [`${event.data.accountId}/${event.data.day}/${event.data.model}/${event.data.appId ?? ''}`];
   },
   evolve(document, recorded) {
     const event = asLumenEvent(recorded);
-    if (event.type !== 'RequestCharged') return document;
+    if (event.type !== 'RequestCompleted') return document;
     const current = document ?? { accountId: event.data.accountId, day: event.data.day, model: event.data.model,
+      tier: event.data.tier, appId: event.data.appId ?? '',
       requests: 0, inputTokens: 0, outputTokens: 0, costMicros: 0 };
     return {
       ...current,

@@ -10,6 +10,7 @@ import { ALL_PROJECTIONS } from '../projections/index.ts';
 import { validateEventPayload } from '../src/domain/events.ts';
 import { openStore } from '../src/ledger/open-store.ts';
 import { ProjectionRunner } from '../src/ledger/sql/projection-runner.ts';
+import { requestCompleted } from '../test/support/events.ts';
 
 const argument = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -26,12 +27,11 @@ let peakRss = process.memoryUsage().rss;
 const sampleMemory = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 100);
 
 function charge(appender: number, sequence: number) {
-  const accountId = `bench-${appender % 50}`;
-  return {
-    id: `${schema}-${appender}-${sequence}-${randomBytes(3).toString('hex')}`, type: 'RequestCharged', schemaVersion: 1,
-    data: { accountId, requestId: `r${appender}-${sequence}`, model: sequence % 2 === 0 ? 'gpt-5-mini' : 'claude-sonnet-4-6',
-      inputTokens: 120 + (sequence % 50), outputTokens: 300, costMicros: 1234 + (sequence % 7), day: '2026-11-23' },
-  };
+  return requestCompleted({
+    id: `${schema}-${appender}-${sequence}-${randomBytes(3).toString('hex')}`, accountId: `bench-${appender % 50}`,
+    model: sequence % 2 === 0 ? 'gpt-5-mini' : 'claude-sonnet-4-6', inputTokens: 120 + (sequence % 50), outputTokens: 300,
+    costMicros: 1234 + (sequence % 7),
+  });
 }
 
 const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;

@@ -99,6 +99,12 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch up from `after`, then follow live appends, in global order, never skipping one. */
   subscribe(options: SubscribeOptions): Subscription;
+  /**
+   * The position of the last committed event, or LOG_START. Readers of the global log may not
+   * see it yet (an older transaction still running holds the log back); it tells them how far
+   * "everything written so far" reaches.
+   */
+  lastPosition?(): Promise<GlobalPosition>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { ALL_PROJECTIONS } from '../../projections/index.ts';
 import { readDocument, dumpReadModel, ProjectionRunner } from '../../src/ledger/sql/projection-runner.ts';
 import type { NewEvent } from '../../src/ledger/event-store.ts';
+import { requestCompleted } from '../support/events.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 
 let store: TestStore;
@@ -33,10 +34,10 @@ function toEvent(step: Step, run: number): NewEvent {
   switch (step.kind) {
     case 'open': return { id, type: 'AccountOpened', schemaVersion: 1, data: { accountId, name: `Account ${step.account}`, plan: 'free' } };
     case 'grant': return { id, type: 'CreditsGranted', schemaVersion: 1, data: { accountId, amountMicros: step.amountMicros, reason: 'grant' } };
-    case 'charge': return { id, type: 'RequestCharged', schemaVersion: 1, data: { accountId, requestId: id, model: `m${step.model}`,
-      inputTokens: step.inputTokens, outputTokens: 7, costMicros: step.costMicros, day: `2026-11-2${step.day}` } };
+    case 'charge': return requestCompleted({ id, accountId, model: `m${step.model}`, inputTokens: step.inputTokens,
+      outputTokens: 7, costMicros: step.costMicros, day: `2026-11-2${step.day}`, appId: step.model === 1 ? 'app-1' : null });
     case 'issue': return { id, type: 'ApiKeyIssued', schemaVersion: 1, data: { accountId, keyId: `${accountId}-k${step.key}-${id}`,
-      keyHash: (BigInt(eventCounter) * 7919n).toString(16).padStart(64, '0'), keyPrefix: 'sk-lumen-ab', name: 'k' } };
+      keyHash: (BigInt(eventCounter) * 7919n).toString(16).padStart(64, '0'), keyPrefix: 'sk-lumen-ab', name: 'k', allowedModels: null } };
     case 'revoke': return { id, type: 'ApiKeyRevoked', schemaVersion: 1, data: { accountId, keyId: `${accountId}-k${step.key}` } };
   }
 }

@@ -17,7 +17,8 @@ export interface PendingAppend {
   expectedVersion: ExpectedVersion;
 }
 
-export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: StoreError };
+/** `written` is false for an idempotent repeat, whose result is the original one. */
+export type AppendOutcome = { ok: true; result: AppendResult; written: boolean } | { ok: false; error: StoreError };
 
 /** A stream's last version and hash; null when the stream has no events. */
 export type Head = { version: number; hash: string } | null;
@@ -72,18 +73,18 @@ export async function appendBatch(
 
   const written = await writeRows(executor, rows, touched, heads);
   if ('stale' in written) return written;
-  return outcomes.map((outcome) => {
+  return outcomes.map((outcome): AppendOutcome => {
     if (!('rows' in outcome)) return outcome;
     const events = outcome.rows.map((row) => toRecorded({ ...row, global: written.positions.get(row.id)! }));
-    return { ok: true, result: { streamId: outcome.streamId, nextExpectedVersion: events.at(-1)!.version, events } };
+    return { ok: true, written: true, result: { streamId: outcome.streamId, nextExpectedVersion: events.at(-1)!.version, events } };
   });
 }
 
-/** The heads an accepted batch leaves behind, for the writer's cache. */
+/** The heads the written appends leave behind (repeats say nothing about the head), for a cache. */
 export function headsAfter(outcomes: AppendOutcome[]): Map<string, Head> {
   const heads = new Map<string, Head>();
   for (const outcome of outcomes) {
-    if (!outcome.ok) continue;
+    if (!outcome.ok || !outcome.written) continue;
     const last = outcome.result.events.at(-1)!;
     const known = heads.get(outcome.result.streamId);
     if (known === undefined || known === null || known.version < last.version) {
@@ -138,7 +139,7 @@ function resolveRepeat(append: PendingAppend, existing: Map<string, StoredEvent>
       { eventIds: append.events.map((event) => event.id) }) };
   }
   const events = (found as StoredEvent[]).sort((left, right) => left.version - right.version).map(toRecorded);
-  return { ok: true, result: { streamId: append.streamId, nextExpectedVersion: events.at(-1)!.version, events } };
+  return { ok: true, written: false, result: { streamId: append.streamId, nextExpectedVersion: events.at(-1)!.version, events } };
 }
 
 /**

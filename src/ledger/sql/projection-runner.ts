@@ -56,12 +56,19 @@ export class ProjectionRunner {
    */
   async catchUp(only?: AnyProjection | AnyProjection[], onProgress: (read: number) => void = () => undefined): Promise<void> {
     const chosen = only === undefined ? this.projections : Array.isArray(only) ? only : [only];
+    // Everything committed when the catch-up starts must be applied before it ends, also when an
+    // unrelated long transaction keeps part of the log invisible for a while.
+    const target = this.store.lastPosition === undefined ? undefined : await this.store.lastPosition();
+    const reached = () => target === undefined || chosen.every((projection) =>
+      compareGlobal(this.positions.get(projection.name) ?? LOG_START, target) >= 0);
     let read = 0;
-    for (;;) {
+    for (let idleMs = 1; ;) {
       const count = await this.step(chosen);
-      if (count === 0) return;
       read += count;
-      onProgress(read);
+      if (count > 0) { onProgress(read); idleMs = 1; continue; }
+      if (reached()) return;
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      idleMs = Math.min(idleMs * 2, this.options.pollIntervalMs);
     }
   }
 

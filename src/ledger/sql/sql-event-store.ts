@@ -2,7 +2,7 @@
 // are written by a group-commit loop: whatever queued while one transaction ran goes into the
 // next, so a busy process pays one commit for many events.
 import {
-  LOG_START, StoreError, type AppendResult, type EventStore, type ExpectedVersion, type NewEvent,
+  LOG_START, StoreError, type AppendResult, type GlobalPosition, type EventStore, type ExpectedVersion, type NewEvent,
   type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type StoreHealth,
   type SubscribeOptions, type Subscription,
 } from '../event-store.ts';
@@ -13,7 +13,7 @@ import {
   appendBatch, checkExpected, headsAfter, loadExisting, readHeads, type AppendOutcome, type Head, type PendingAppend,
 } from './append-batch.ts';
 import { decodeEventRow, EVENT_COLUMNS, READ_ALL_SQL, readAllParams, toRecorded, type StoredEvent } from './event-rows.ts';
-import { sqlState, SQLSTATE, type SqlClient } from './sql-client.ts';
+import { sqlState, SQLSTATE, toBigInt, type SqlClient } from './sql-client.ts';
 
 export interface SqlStoreLimits extends AppendLimits {
   /** Most events one group-commit transaction carries. */
@@ -129,12 +129,16 @@ export class SqlEventStore implements EventStore {
 
   private async writeWithRetries(batch: PendingAppend[]): Promise<AppendOutcome[]> {
     const assumed = await this.assumeHeads(batch);
-    // An append that looks like a conflict may be the retry of one that succeeded: only then
-    // (or after a repeated id surfaced) are ids looked up, so the common path costs nothing.
-    const doubtful = batch.filter((append) =>
-      checkExpected(append.streamId, append.expectedVersion, assumed.get(append.streamId) ?? null) !== undefined);
-    let existing = doubtful.length > 0 ? await loadExisting(this.client, doubtful) : new Map<string, StoredEvent>();
+    let existing = new Map<string, StoredEvent>();
+    let checkedIds = false;
     for (let attempt = 0; ; attempt += 1) {
+      // An append that looks like a conflict may be the retry of one that succeeded: only then
+      // (or after a repeated id surfaced) are ids looked up, so the common path costs nothing.
+      if (!checkedIds && batch.some((append) =>
+        checkExpected(append.streamId, append.expectedVersion, assumed.get(append.streamId) ?? null) !== undefined)) {
+        existing = await loadExisting(this.client, batch);
+        checkedIds = true;
+      }
       try {
         const outcome = await appendBatch(this.client, batch, assumed, existing);
         if (!('stale' in outcome)) {
@@ -150,6 +154,7 @@ export class SqlEventStore implements EventStore {
         if (!retryable) throw translateError(error);
         // A repeated event id, or a stream created meanwhile by another writer: look again.
         existing = await loadExisting(this.client, batch);
+        checkedIds = true;
         const fresh = await readHeads(this.client, [...new Set(batch.map((append) => append.streamId))]);
         for (const [streamId, head] of fresh) assumed.set(streamId, head);
       }
@@ -185,9 +190,13 @@ export class SqlEventStore implements EventStore {
     return assumed;
   }
 
+  /** Records heads seen; a stream only grows, so an older head never replaces a newer one. */
   private remember(heads: Map<string, Head>): void {
     if (this.headCache.size > this.limits.headCacheMax) this.headCache.clear();
-    for (const [streamId, head] of heads) if (head !== null) this.headCache.set(streamId, head);
+    for (const [streamId, head] of heads) {
+      const known = this.headCache.get(streamId);
+      if (head !== null && (known === undefined || known === null || known.version < head.version)) this.headCache.set(streamId, head);
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -225,6 +234,13 @@ export class SqlEventStore implements EventStore {
     this.appendListeners.add(listener);
     return () => { this.appendListeners.delete(listener); };
   };
+
+  async lastPosition(): Promise<GlobalPosition> {
+    const rows = await this.client.query(`select transaction_id::text as transaction_text, position from lumen_events
+      order by transaction_id desc, position desc limit 1`);
+    const row = rows[0];
+    return row === undefined ? LOG_START : { transactionId: toBigInt(row.transaction_text), position: toBigInt(row.position) };
+  }
 
   async health(): Promise<StoreHealth> {
     try {
