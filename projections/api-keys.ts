@@ -3,12 +3,13 @@ import { asLumenEvent, type EventType } from '../src/domain/events.ts';
 import type { Projection } from '../src/ledger/projection.ts';
 
 export interface ApiKeyDocument {
-  [key: string]: string | boolean;
+  [key: string]: string | boolean | string[] | null;
   keyId: string;
   accountId: string;
   keyPrefix: string;
   name: string;
   revoked: boolean;
+  allowedModels: string[] | null;
 }
 
 const handles = ['ApiKeyIssued', 'ApiKeyRevoked'] as const satisfies readonly EventType[];
@@ -28,7 +29,7 @@ export const apiKeysProjection: Projection<ApiKeyDocument & { keyHash?: string }
     const event = asLumenEvent(recorded);
     if (event.type === 'ApiKeyIssued') {
       const base = { keyId: event.data.keyId, accountId: event.data.accountId, keyPrefix: event.data.keyPrefix,
-        name: event.data.name, revoked: false };
+        name: event.data.name, revoked: false, allowedModels: event.data.allowedModels };
       return key.startsWith('id:') ? { ...base, keyHash: event.data.keyHash } : base;
     }
     if (event.type === 'ApiKeyRevoked' && document !== null) return { ...document, revoked: true };

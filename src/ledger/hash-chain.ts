@@ -3,7 +3,6 @@
 // metadata, timestamp and the previous event's hash, so neither a payload nor the order of a
 // stream can change without breaking the chain.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 
 export interface HashedFields {
   id: string;
@@ -24,7 +23,9 @@ export interface HashedFields {
  * bytes. The surrounding keys are in RFC 8785 order (sorted by UTF-16 code units).
  */
 export function canonicalEventText(fields: HashedFields): string {
-  const text = (value: string | null) => canonicalize(value) as string;
+  // Ids, stream ids, types, times and hashes are printable ASCII (checked before append), for
+  // which JSON.stringify writes exactly the RFC 8785 form.
+  const text = (value: string | null) => JSON.stringify(value);
   return `{"data":${fields.dataJson},"id":${text(fields.id)},"metadata":${fields.metadataJson},`
     + `"previous":${text(fields.previousHash)},"schemaVersion":${fields.schemaVersion},`
     + `"stream":${text(fields.streamId)},"timestamp":${text(fields.recordedAt)},"type":${text(fields.type)},`

@@ -154,14 +154,21 @@ async function writeRows(
   assumed: Map<string, Head>,
   after: Map<string, Head>,
 ): Promise<{ positions: Map<string, { transactionId: bigint; position: bigint }> } | StaleHeads> {
-  const streams = [...assumed.keys()].sort();
-  const column = <K extends keyof NewRow>(key: K) => rows.map((row) => row[key]);
+  // Rows travel as one JSON parameter: serializing it is native, where a text array per column
+  // made the driver escape every quote of every payload in JavaScript.
+  const batch = JSON.stringify(rows.map((row) => ({ id: row.id, stream: row.streamId, version: row.version, type: row.type,
+    schema_version: row.schemaVersion, data: row.dataJson, metadata: row.metadataJson, recorded_at: row.recordedAt,
+    previous: row.previousHash, hash: row.hash })));
+  const heads = JSON.stringify([...assumed.keys()].sort().map((stream) => ({ stream_id: stream,
+    version: assumed.get(stream)?.version ?? -1, hash: assumed.get(stream)?.hash ?? null,
+    next_version: after.get(stream)!.version, next_hash: after.get(stream)!.hash })));
   const result = await executor.query(
     `with assumed as (
-       select * from unnest($11::text[], $12::int4[], $13::text[]) as assumed(stream_id, version, hash)
+       select * from json_to_recordset($2::json)
+         as assumed(stream_id text, version int4, hash text, next_version int4, next_hash text)
      ), locked as (
        select heads.stream_id, heads.version, heads.last_hash from lumen_streams heads
-       where heads.stream_id = any($11::text[]) order by heads.stream_id for update
+       where heads.stream_id in (select stream_id from assumed) order by heads.stream_id for update
      ), moved as (
        select assumed.stream_id from assumed left join locked using (stream_id)
        where coalesce(locked.version, -1) <> assumed.version
@@ -170,14 +177,13 @@ async function writeRows(
        insert into lumen_events (event_id, stream_id, stream_version, type, schema_version, data, metadata,
          recorded_at, previous_hash, hash)
        select id, stream, version, type, schema_version, data, metadata, recorded_at, decode(previous, 'hex'), decode(hash, 'hex')
-       from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::int4[], $6::text[], $7::text[],
-         $8::timestamptz[], $9::text[], $10::text[])
-         as batch(id, stream, version, type, schema_version, data, metadata, recorded_at, previous, hash)
+       from json_to_recordset($1::json) as batch(id text, stream text, version int4, type text, schema_version int4,
+         data text, metadata text, recorded_at timestamptz, previous text, hash text)
        where not exists (select 1 from moved)
        returning event_id, position, transaction_id
      ), advanced as (
        insert into lumen_streams (stream_id, version, last_hash)
-       select stream, version, decode(hash, 'hex') from unnest($11::text[], $14::int4[], $15::text[]) as heads(stream, version, hash)
+       select stream_id, next_version, decode(next_hash, 'hex') from assumed
        where not exists (select 1 from moved)
        on conflict (stream_id) do update set version = excluded.version, last_hash = excluded.last_hash
      )
@@ -185,10 +191,7 @@ async function writeRows(
      union all
      select 'actual', assumed.stream_id, locked.version::text, encode(locked.last_hash, 'hex')
      from assumed left join locked using (stream_id) where exists (select 1 from moved)`,
-    [column('id'), column('streamId'), column('version'), column('type'), column('schemaVersion'),
-      column('dataJson'), column('metadataJson'), column('recordedAt'), column('previousHash'), column('hash'),
-      streams, streams.map((stream) => assumed.get(stream)?.version ?? -1), streams.map((stream) => assumed.get(stream)?.hash ?? null),
-      streams.map((stream) => after.get(stream)!.version), streams.map((stream) => after.get(stream)!.hash)]);
+    [batch, heads]);
   if (result.some((row) => row.kind === 'actual')) {
     return { stale: new Map(result.map((row) => [String(row.stream_id),
       row.version === null ? null : { version: Number(row.version), hash: String(row.hash) }])) };

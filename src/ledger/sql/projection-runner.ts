@@ -2,7 +2,7 @@
 // of events is applied in one transaction that also moves the checkpoint, so a read model is
 // never ahead of or behind its checkpoint. An advisory lock per projection lets several
 // gateway processes run the same projections without applying an event twice.
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../canonical.ts';
 import {
   compareGlobal, LOG_START, type EventStore, type GlobalPosition, type JsonObject, type RecordedEvent,
 } from '../event-store.ts';
@@ -185,7 +185,7 @@ async function applyBatch(executor: SqlExecutor, projection: AnyProjection, even
       `insert into lumen_read_models (projection, key, document)
        select $1, key, document from unnest($2::text[], $3::text[]) as docs(key, document)
        on conflict (projection, key) do update set document = excluded.document`,
-      [projection.name, kept.map(([key]) => key), kept.map(([, document]) => canonicalize(document) as string)]);
+      [projection.name, kept.map(([key]) => key), kept.map(([, document]) => canonicalJson(document))]);
   }
   if (removed.length > 0) {
     await executor.query('delete from lumen_read_models where projection = $1 and key = any($2::text[])', [projection.name, removed]);

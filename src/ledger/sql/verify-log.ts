@@ -1,7 +1,7 @@
 // `lumen verify`: walks the whole log in global order, recomputes every hash and link, and
 // reports the first bad event. Rows altered, removed or reordered within a stream all break
 // either a hash, a link or the version sequence; a removed last event breaks the stream head.
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../canonical.ts';
 import { checkEvent } from '../hash-chain.ts';
 import { decodeEventRow, EVENT_COLUMNS, type StoredEvent } from './event-rows.ts';
 import type { SqlExecutor, SqlRow } from './sql-client.ts';
@@ -72,7 +72,7 @@ function checkOne(event: StoredEvent, previous: { version: number; hash: string 
   }
   const problem = checkEvent(event, previous);
   if (problem !== null) return { ...place, code: problem.code, message: problem.message };
-  if (canonicalize(event.data) !== event.dataJson || canonicalize(event.metadata) !== event.metadataJson) {
+  if (canonicalJson(event.data) !== event.dataJson || canonicalJson(event.metadata) !== event.metadataJson) {
     return { ...place, code: 'not_canonical', message: 'stored payload is not in canonical form' };
   }
   return undefined;

@@ -1,0 +1,41 @@
+// Reads the raw request body with a size limit before anything parses it: a body over the limit
+// is refused with 413 without being buffered, and the raw bytes stay available (the ledger
+// records their digest; webhook signatures are checked over them).
+import { createHash } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import { badRequest, GatewayError } from '../errors.ts';
+
+export function readJsonBody(bodyBytesMax: number) {
+  return async function readBody(ctx: Context, next: Next): Promise<void> {
+    if (ctx.method !== 'POST' && ctx.method !== 'PUT' && ctx.method !== 'PATCH') return next();
+    const declared = Number(ctx.get('content-length') || 0);
+    if (declared > bodyBytesMax) throw tooLarge(bodyBytesMax);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > bodyBytesMax) throw tooLarge(bodyBytesMax);
+      chunks.push(chunk);
+    }
+    const raw = Buffer.concat(chunks);
+    ctx.state.rawBody = raw;
+    ctx.state.bodySha256 = createHash('sha256').update(raw).digest('hex');
+    const type = ctx.get('content-type');
+    if (type.startsWith('multipart/')) return next();
+    if (raw.length === 0) throw badRequest('the request body is empty; expected a JSON object', 'invalid_json');
+    try {
+      ctx.state.body = JSON.parse(raw.toString('utf8')) as unknown;
+    } catch (error) {
+      throw badRequest(`the request body is not valid JSON: ${(error as Error).message}`, 'invalid_json');
+    }
+    if (typeof ctx.state.body !== 'object' || ctx.state.body === null || Array.isArray(ctx.state.body)) {
+      throw badRequest('the request body must be a JSON object', 'invalid_json');
+    }
+    return next();
+  };
+}
+
+function tooLarge(bodyBytesMax: number): GatewayError {
+  return new GatewayError(413, 'invalid_request_error', 'request_too_large',
+    `the request body is larger than ${bodyBytesMax} bytes`);
+}

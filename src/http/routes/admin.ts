@@ -1,0 +1,89 @@
+// The operator's admin API (LUMEN_ADMIN_KEY): accounts, keys and credit grants.
+import Router from '@koa/router';
+import { z } from 'zod';
+import { usdToMicros, microsToUsd } from '../../domain/money.ts';
+import { AccountRejected, type Accounts } from '../../gateway/accounts.ts';
+import type { BalanceDocument } from '../../../projections/balances.ts';
+import { authenticateAdmin } from '../middleware/authenticate.ts';
+import { GatewayError, badRequest, notFound } from '../errors.ts';
+import { parseBody } from '../parse-body.ts';
+
+const usdAmount = z.union([z.number(), z.string()]).transform((value, context) => {
+  try {
+    return usdToMicros(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const openAccountSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  credits_usd: usdAmount.refine((micros) => micros >= 0, 'must not be negative').default(0),
+  plan: z.string().min(1).max(40).default('free'),
+});
+const issueKeySchema = z.object({
+  name: z.string().max(200).default('default'),
+  allowed_models: z.array(z.string().min(1).max(200)).max(100).nullable().default(null),
+});
+const grantSchema = z.object({
+  credits_usd: usdAmount.refine((micros) => micros > 0, 'must be positive'),
+  reason: z.string().max(200).default('admin grant'),
+});
+
+export function presentAccount(account: BalanceDocument) {
+  return {
+    id: account.accountId, object: 'account', name: account.name, plan: account.plan,
+    credits_usd: microsToUsd(account.grantedMicros), spent_usd: microsToUsd(account.chargedMicros),
+    balance_usd: microsToUsd(account.balanceMicros), balance_micros: account.balanceMicros, requests: account.requests,
+  };
+}
+
+export function adminRoutes(accounts: Accounts, adminKey: string | undefined): Router {
+  const router = new Router({ prefix: '/v1/admin' });
+  router.use(authenticateAdmin(adminKey));
+
+  router.post('/accounts', async function openAccount(ctx) {
+    const input = parseBody(openAccountSchema, ctx.state.body);
+    const account = await accounts.open({ name: input.name, plan: input.plan, creditsMicros: input.credits_usd });
+    ctx.status = 201;
+    ctx.body = presentAccount(account);
+  });
+
+  router.get('/accounts/:id', async function showAccount(ctx) {
+    const account = await accounts.balance(ctx.params.id!);
+    if (account === undefined) throw notFound(`no account ${ctx.params.id}`, 'account_not_found');
+    ctx.body = presentAccount(account);
+  });
+
+  router.post('/accounts/:id/keys', async function issueKey(ctx) {
+    const input = parseBody(issueKeySchema, ctx.state.body ?? {});
+    const issued = await rejectionsAsErrors(() => accounts.issueKey(ctx.params.id!, { name: input.name, allowedModels: input.allowed_models }));
+    ctx.status = 201;
+    ctx.body = { id: issued.keyId, object: 'api_key', key: issued.key, prefix: issued.keyPrefix, name: issued.name,
+      account_id: ctx.params.id, allowed_models: issued.allowedModels };
+  });
+
+  router.delete('/accounts/:id/keys/:keyId', async function revokeKey(ctx) {
+    await rejectionsAsErrors(() => accounts.revokeKey(ctx.params.id!, ctx.params.keyId!));
+    ctx.body = { id: ctx.params.keyId, object: 'api_key', revoked: true };
+  });
+
+  router.post('/accounts/:id/credits', async function grantCredits(ctx) {
+    const input = parseBody(grantSchema, ctx.state.body);
+    const account = await rejectionsAsErrors(() => accounts.grant(ctx.params.id!, input.credits_usd, input.reason));
+    ctx.body = presentAccount(account);
+  });
+  return router;
+}
+
+async function rejectionsAsErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AccountRejected)) throw error;
+    if (error.code === 'account_not_found' || error.code === 'key_not_found') throw notFound(error.message, error.code);
+    if (error.code === 'account_exists') throw new GatewayError(409, 'invalid_request_error', error.code, error.message);
+    throw badRequest(error.message, error.code);
+  }
+}
