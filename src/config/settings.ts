@@ -12,6 +12,9 @@ const environmentSchema = z.object({
   LUMEN_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   LUMEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LUMEN_BATCH_EVENTS_MAX: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_STORE_LIMITS.batchEventsMax),
+  LUMEN_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  LUMEN_BODY_BYTES_MAX: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(8 * 1024 * 1024),
+  LUMEN_SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export interface Settings {
@@ -19,6 +22,11 @@ export interface Settings {
   host: string;
   logLevel: string;
   store: StoreSettings;
+  adminKey: string | undefined;
+  bodyBytesMax: number;
+  simulatorLatencyMs: number;
+  /** The raw environment, for the catalog's provider variables (OPENAI_API_KEY, LUMEN_CONFIG, ...). */
+  environment: Readonly<Record<string, string | undefined>>;
 }
 
 export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Settings {
@@ -34,6 +42,10 @@ export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Sett
     port: values.PORT,
     host: values.HOST,
     logLevel: values.LUMEN_LOG_LEVEL,
+    adminKey: values.LUMEN_ADMIN_KEY,
+    bodyBytesMax: values.LUMEN_BODY_BYTES_MAX,
+    simulatorLatencyMs: values.LUMEN_SIMULATOR_LATENCY_MS,
+    environment,
     store: {
       databaseUrl: values.DATABASE_URL,
       dataDir: values.LUMEN_DATA_DIR,

@@ -1,18 +1,44 @@
-// The Koa application: middleware and routes, wired to the services built in server.ts.
+// The Koa application: one error middleware first, then request ids, the body reader and the
+// routes. Everything it serves comes in through AppServices, built in server.ts.
+import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import Router from '@koa/router';
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Accounts } from '../gateway/accounts.ts';
+import type { KeyIndex } from '../gateway/key-index.ts';
+import type { ModelCallServices } from '../gateway/model-call.ts';
 import type { EventStore } from '../ledger/event-store.ts';
 import { VERSION } from '../version.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { readJsonBody } from './middleware/read-body.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { openAIRoutes } from './routes/openai.ts';
 
-export interface AppServices {
+export interface AppServices extends ModelCallServices {
   store: EventStore;
+  catalog: Catalog;
+  accounts: Accounts;
+  keys: KeyIndex;
+  logger: Logger;
+  adminKey: string | undefined;
+  bodyBytesMax: number;
   startedAt: number;
+  usingSimulator: boolean;
 }
 
 export function buildApp(services: AppServices): Koa {
   const app = new Koa();
-  const router = new Router();
-  router.get('/healthz', async function healthz(ctx) {
+  app.silent = true;
+  app.use(errorHandler(services.logger));
+  app.use(async function assignRequestId(ctx, next) {
+    ctx.state.requestId = randomUUID();
+    ctx.set('x-request-id', ctx.state.requestId as string);
+    await next();
+  });
+  app.use(readJsonBody(services.bodyBytesMax));
+  const health = new Router();
+  health.get('/healthz', async function healthz(ctx) {
     const store = await services.store.health();
     ctx.status = store.ok ? 200 : 503;
     ctx.body = {
@@ -20,9 +46,14 @@ export function buildApp(services: AppServices): Koa {
       version: VERSION,
       uptime_sec: Math.round((Date.now() - services.startedAt) / 1000),
       store,
+      providers: services.catalog.providers.map((provider) => ({ id: provider.id, kind: provider.kind })),
+      simulated: services.usingSimulator,
+      models_per_tier: services.catalog.modelsPerTier(),
     };
   });
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  for (const router of [health, adminRoutes(services.accounts, services.adminKey), openAIRoutes(services, services.keys)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
   return app;
 }

@@ -1,0 +1,40 @@
+// An embeddings call: like a chat call it is resolved, sent and recorded as one RequestCompleted.
+import type { CatalogModel } from '../catalog/model.ts';
+import type { EmbeddingsCall } from '../protocols/embeddings-protocol.ts';
+import type { EmbeddingResult } from '../providers/provider.ts';
+import { badRequest, GatewayError } from '../http/errors.ts';
+import type { KeyRecord } from './key-index.ts';
+import { newRequestId, record, recordFailure, type ModelCallServices, type PreparedCall } from './model-call.ts';
+import type { LumenExtras } from './request-record.ts';
+
+export interface EmbeddingCallInput {
+  model: CatalogModel;
+  call: EmbeddingsCall;
+  principal: KeyRecord;
+  appId: string | null;
+  bodySha256: string;
+  signal: AbortSignal;
+}
+
+export async function runEmbedding(services: ModelCallServices, input: EmbeddingCallInput): Promise<{ result: EmbeddingResult; extras: LumenExtras }> {
+  const adapter = services.providers.get(input.model.provider);
+  if (adapter === undefined) {
+    throw new GatewayError(503, 'server_error', 'provider_not_configured', `the provider "${input.model.provider}" is not configured`);
+  }
+  if (adapter.embed === undefined) throw badRequest(`the provider of "${input.model.id}" does not serve embeddings`, 'model_capability', 'model');
+  const prepared: PreparedCall = {
+    call: { protocol: 'openai-embeddings', requestedModel: input.call.model, stream: false, request: { messages: [], sampling: {} },
+      principal: input.principal, appId: input.appId, bodySha256: input.bodySha256, signal: input.signal },
+    model: input.model, adapter, requestId: newRequestId(), startedAt: performance.now(),
+  };
+  let result: EmbeddingResult;
+  try {
+    result = await adapter.embed(input.call.request, { upstreamModel: input.model.upstream, signal: input.signal });
+  } catch (error) {
+    await recordFailure(services, prepared, error);
+    throw error;
+  }
+  const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: null, ttftMs: null,
+    usage: result.usage, usageSource: 'provider' });
+  return { result, extras };
+}

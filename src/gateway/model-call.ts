@@ -1,0 +1,182 @@
+// One model call, whatever the client protocol: resolve the model, check the key may use it,
+// call the provider, and record exactly one RequestCompleted event, also when the provider
+// fails or the client goes away mid-stream. The event is committed before the client sees its
+// hash. Protocol presentation stays with the caller (src/http/routes).
+import { randomUUID } from 'node:crypto';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Capability, CatalogModel } from '../catalog/model.ts';
+import { latestSchemaVersion } from '../domain/events.ts';
+import type { EventStore } from '../ledger/event-store.ts';
+import type { CanonicalChatRequest, CanonicalChatResult, CanonicalStreamPart, CanonicalUsage } from '../protocols/canonical.ts';
+import type { CompletionPrompt } from '../protocols/completions-to-canonical.ts';
+import { StreamAccumulator } from '../protocols/stream-accumulator.ts';
+import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import { GatewayError, forbidden, notFound, badRequest } from '../http/errors.ts';
+import type { KeyRecord } from './key-index.ts';
+import { lumenExtras, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
+import { countTokens, promptText, textOfParts } from './token-counter.ts';
+
+export interface ModelCallServices {
+  catalog: Catalog;
+  providers: ProviderRegistry;
+  store: EventStore;
+  now: () => Date;
+}
+
+export interface CallRequest {
+  protocol: RequestProtocol;
+  requestedModel: string;
+  stream: boolean;
+  request: CanonicalChatRequest;
+  /** Legacy completions keep their prompt for upstreams that still serve /v1/completions. */
+  completion?: CompletionPrompt;
+  principal: KeyRecord;
+  appId: string | null;
+  bodySha256: string;
+  signal: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+export interface PreparedCall {
+  call: CallRequest;
+  model: CatalogModel;
+  adapter: ProviderAdapter;
+  requestId: string;
+  startedAt: number;
+}
+
+export interface CompletedCall {
+  result: CanonicalChatResult;
+  extras: LumenExtras;
+  requestId: string;
+  model: CatalogModel;
+}
+
+/** Where a streamed answer goes; `end` receives the final part and the committed extras. */
+export interface StreamSink {
+  write(part: CanonicalStreamPart): Promise<void>;
+  end(last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }>, extras: LumenExtras): Promise<void>;
+}
+
+export function resolveModel(catalog: Catalog, name: string, principal: KeyRecord, capability: Capability): CatalogModel {
+  const resolution = catalog.resolve(name);
+  if (!resolution.ok) throw notFound(resolution.error.message, 'model_not_found', 'model');
+  const model = resolution.model;
+  if (principal.allowedModels !== null && !principal.allowedModels.includes(model.id)) {
+    throw forbidden(`this key may not use the model "${name}"`, 'model_not_allowed');
+  }
+  if (!model.capabilities.includes(capability)) {
+    throw badRequest(`the model "${name}" does not support ${capability}`, 'model_capability', 'model');
+  }
+  return model;
+}
+
+export function prepareCall(services: ModelCallServices, call: CallRequest, capability: Capability = 'chat'): PreparedCall {
+  const model = resolveModel(services.catalog, call.requestedModel, call.principal, capability);
+  const adapter = services.providers.get(model.provider);
+  if (adapter === undefined) {
+    throw new GatewayError(503, 'server_error', 'provider_not_configured', `the provider "${model.provider}" is not configured`);
+  }
+  return { call, model, adapter, requestId: randomUUID().replaceAll('-', ''), startedAt: performance.now() };
+}
+
+export async function runCall(services: ModelCallServices, prepared: PreparedCall): Promise<CompletedCall> {
+  const { call, adapter, model } = prepared;
+  const context = { upstreamModel: model.upstream, signal: call.signal, headers: call.headers };
+  let result: CanonicalChatResult;
+  try {
+    result = call.completion !== undefined && adapter.complete !== undefined
+      ? await adapter.complete(call.completion, context)
+      : await adapter.chat(call.request, context);
+  } catch (error) {
+    await recordFailure(services, prepared, error);
+    throw error;
+  }
+  const { usage, source } = await usageOf(result.usage, call.request, textOfParts(result.content));
+  const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: result.finish.reason,
+    ttftMs: null, usage, usageSource: source });
+  return { result, extras, requestId: prepared.requestId, model };
+}
+
+/**
+ * Streams the answer into the sink. A ProviderError before the first part is thrown (the caller
+ * can still answer with a plain error); anything later ends the stream with an error part.
+ */
+export async function streamCall(services: ModelCallServices, prepared: PreparedCall, sink: StreamSink): Promise<void> {
+  const { call, adapter, model } = prepared;
+  const context = { upstreamModel: model.upstream, signal: call.signal, headers: call.headers };
+  const accumulator = new StreamAccumulator();
+  let ttftMs: number | null = null;
+  let partCount = 0;
+  let last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }> | undefined;
+  try {
+    const parts = call.completion !== undefined && adapter.streamComplete !== undefined
+      ? adapter.streamComplete(call.completion, context) : adapter.streamChat(call.request, context);
+    for await (const part of parts) {
+      accumulator.add(part);
+      partCount += 1;
+      if (part.type === 'finish' || part.type === 'error') { last = part; break; }
+      if (ttftMs === null && (part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'reasoning-delta')) {
+        ttftMs = performance.now() - prepared.startedAt;
+      }
+      await sink.write(part);
+    }
+  } catch (error) {
+    if (!(error instanceof ProviderError) || partCount > 0) throw error;
+    await recordFailure(services, prepared, error);
+    throw error;
+  }
+  last ??= { type: 'error', error: { status: call.signal.aborted ? 499 : 502, type: 'stream_ended',
+    message: 'the provider ended the stream without finishing' } };
+  const snapshot = accumulator.toResult();
+  const { usage, source } = await usageOf(snapshot.usage, call.request, textOfParts(snapshot.content));
+  const ending = last.type === 'error'
+    ? { status: last.error.status, errorCode: last.error.type, finishReason: 'error' }
+    : { status: 200, errorCode: null, finishReason: last.finish.reason };
+  const extras = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source });
+  await sink.end(last, extras);
+}
+
+export interface Outcome {
+  status: number;
+  errorCode: string | null;
+  finishReason: string | null;
+  ttftMs: number | null;
+  usage: CanonicalUsage;
+  usageSource: 'provider' | 'tokenizer' | 'none';
+  unitCostMicros?: number;
+}
+
+export async function record(services: ModelCallServices, prepared: PreparedCall, outcome: Outcome): Promise<LumenExtras> {
+  const { call, model, requestId } = prepared;
+  const data = requestCompletedData({ unitCostMicros: outcome.unitCostMicros,
+    requestId, accountId: call.principal.accountId, keyId: call.principal.keyId, appId: call.appId,
+    protocol: call.protocol, stream: call.stream, requestedModel: call.requestedModel, model, bodySha256: call.bodySha256,
+    latencyMs: performance.now() - prepared.startedAt, at: services.now(), ...outcome,
+  });
+  const appended = await services.store.append(`request-${requestId}`, [{
+    id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data,
+  }], 'no_stream');
+  return lumenExtras(data, appended.events[0]!.hash);
+}
+
+export async function recordFailure(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<void> {
+  const status = error instanceof ProviderError ? error.status : 502;
+  const errorCode = error instanceof ProviderError ? (error.code ?? error.type) : 'provider_failed';
+  await record(services, prepared, { status, errorCode, finishReason: null, ttftMs: null,
+    usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 },
+    usageSource: 'none' });
+}
+
+/** The provider's usage when it reported one; otherwise Lumen's own count of what was sent and generated. */
+async function usageOf(reported: CanonicalUsage | undefined, request: CanonicalChatRequest, outputText: string) {
+  if (reported !== undefined) return { usage: reported, source: 'provider' as const };
+  const usage: CanonicalUsage = { inputTokens: await countTokens(promptText(request)), outputTokens: await countTokens(outputText),
+    cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 };
+  return { usage, source: 'tokenizer' as const };
+}
+
+export function newRequestId(): string {
+  return randomUUID().replaceAll('-', '');
+}

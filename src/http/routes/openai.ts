@@ -1,0 +1,137 @@
+// OpenAI-compatible routes: chat completions, legacy completions, embeddings and the model list.
+// Handlers are thin: parse (zod, in src/protocols) -> call (src/gateway) -> present.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { InputModality, OutputModality } from '../../catalog/model.ts';
+import { toOpenAIModel } from '../../catalog/catalog.ts';
+import { prepareCall, resolveModel, runCall, streamCall, type ModelCallServices } from '../../gateway/model-call.ts';
+import { runEmbedding } from '../../gateway/embedding-call.ts';
+import type { KeyIndex, KeyRecord } from '../../gateway/key-index.ts';
+import { canonicalToOpenAIChat } from '../../protocols/canonical-to-openai-chat.ts';
+import { OpenAIChatStreamEncoder } from '../../protocols/canonical-to-openai-chat-stream.ts';
+import { canonicalToCompletions, CompletionsStreamEncoder } from '../../protocols/canonical-to-completions.ts';
+import { completionAsChat, completionsToCanonical } from '../../protocols/completions-to-canonical.ts';
+import { parseCompletionsRequest } from '../../protocols/completions-schema.ts';
+import { canonicalToEmbeddings, embeddingsToCanonical, DEFAULT_EMBEDDINGS_LIMITS } from '../../protocols/embeddings-protocol.ts';
+import { parseEmbeddingsRequest } from '../../protocols/embeddings-schema.ts';
+import { openAIChatToCanonical } from '../../protocols/openai-chat-to-canonical.ts';
+import { parseOpenAIChatRequest } from '../../protocols/openai-chat-schema.ts';
+import { OPENAI_DONE_FRAME, sseFrame } from '../../protocols/sse-frames.ts';
+import type { CanonicalStreamPart } from '../../protocols/canonical.ts';
+import type { LumenExtras } from '../../gateway/request-record.ts';
+import { authenticateKey } from '../middleware/authenticate.ts';
+import { notFound } from '../errors.ts';
+import { SseResponse } from '../sse-response.ts';
+
+type Encoder = { encode(part: CanonicalStreamPart): unknown[] };
+
+export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Router {
+  const router = new Router({ prefix: '/v1' });
+  router.use(authenticateKey(keys));
+
+  router.post('/chat/completions', async function chatCompletions(ctx) {
+    const call = openAIChatToCanonical(parseOpenAIChatRequest(ctx.state.body));
+    const sse = new SseResponse(ctx);
+    const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'openai-chat', requestedModel: call.model,
+      stream: call.stream, request: call.request });
+    ctx.state.providerKind = prepared.adapter.kind;
+    const identity = { id: `chatcmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services) };
+    if (call.stream) {
+      const encoder = new OpenAIChatStreamEncoder(identity, { includeUsage: call.includeUsage });
+      return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
+    }
+    const completed = await runCall(services, prepared);
+    ctx.body = withExtras(canonicalToOpenAIChat(completed.result, identity), completed.extras);
+  });
+
+  router.post('/completions', async function completions(ctx) {
+    const call = completionsToCanonical(parseCompletionsRequest(ctx.state.body));
+    const sse = new SseResponse(ctx);
+    const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'openai-completions', requestedModel: call.model,
+      stream: call.stream, request: call.completion.request, completion: call.completion }, 'completions');
+    // Chat-only upstreams get the prompt as one user message.
+    if (prepared.adapter.complete === undefined) {
+      prepared.call = { ...prepared.call, request: completionAsChat(call.completion), completion: undefined };
+    }
+    ctx.state.providerKind = prepared.adapter.kind;
+    const identity = { id: `cmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services) };
+    if (call.stream) {
+      const encoder = new CompletionsStreamEncoder(identity, { includeUsage: call.includeUsage });
+      return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
+    }
+    const completed = await runCall(services, prepared);
+    ctx.body = withExtras(canonicalToCompletions(completed.result, identity), completed.extras);
+  });
+
+  router.post('/embeddings', async function embeddings(ctx) {
+    const call = embeddingsToCanonical(parseEmbeddingsRequest(ctx.state.body), DEFAULT_EMBEDDINGS_LIMITS);
+    const principal = ctx.state.principal as KeyRecord;
+    const model = resolveModel(services.catalog, call.model, principal, 'embeddings');
+    const completed = await runEmbedding(services, { model, call, principal, appId: appIdOf(ctx),
+      bodySha256: String(ctx.state.bodySha256), signal: abortOnClose(ctx) });
+    const body = canonicalToEmbeddings(completed.result, model.id, call.encodingFormat);
+    ctx.body = withExtras(body, completed.extras);
+  });
+
+  router.get('/models', async function listModels(ctx) {
+    const input = listParameter(ctx.query.input) as InputModality[];
+    const output = listParameter(ctx.query.output) as OutputModality[];
+    ctx.body = { object: 'list', data: services.catalog.list({ input, output }).map((model) => toOpenAIModel(model)) };
+  });
+
+  router.get(/^\/models\/(.+)$/, async function showModel(ctx) {
+    const name = decodeURIComponent(ctx.params[0] ?? ctx.path.slice('/v1/models/'.length));
+    const resolution = services.catalog.resolve(name);
+    if (!resolution.ok) throw notFound(resolution.error.message, 'model_not_found', 'model');
+    ctx.body = toOpenAIModel(resolution.model);
+  });
+  return router;
+}
+
+function callBasics(ctx: Context, sse: SseResponse) {
+  return { principal: ctx.state.principal as KeyRecord, appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256),
+    signal: sse.signal };
+}
+
+function appIdOf(ctx: Context): string | null {
+  const appId = ctx.get('x-app-id').trim();
+  return appId === '' ? null : appId.slice(0, 200);
+}
+
+function abortOnClose(ctx: Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.on('close', () => { if (!ctx.res.writableFinished) controller.abort(); });
+  return controller.signal;
+}
+
+const nowSeconds = (services: ModelCallServices) => Math.floor(services.now().getTime() / 1000);
+
+function listParameter(value: string | string[] | undefined): string[] {
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** The standard body plus Lumen's `lumen` object and cost fields in `usage`. */
+function withExtras<Body extends object>(body: Body, extras: LumenExtras): Body & { lumen: LumenExtras['lumen'] } {
+  const usage = (body as { usage?: object }).usage;
+  return { ...body, ...(usage === undefined ? {} : { usage: { ...usage, ...extras.usageCosts } }), lumen: extras.lumen };
+}
+
+/** Frames each canonical part with the protocol's encoder; the extras ride on the final chunk. */
+function sinkOf(sse: SseResponse, encoder: Encoder) {
+  return {
+    write: (part: CanonicalStreamPart) => sse.write(encoder.encode(part).map((chunk) => sseFrame(chunk)).join('')),
+    async end(last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }>, extras: LumenExtras) {
+      const chunks = encoder.encode(last) as object[];
+      const final = chunks.at(-1);
+      if (final !== undefined) chunks[chunks.length - 1] = withExtras(final, extras);
+      const done = last.type === 'finish' ? OPENAI_DONE_FRAME : '';
+      await sse.end(chunks.map((chunk) => sseFrame(chunk)).join('') + done);
+    },
+  };
+}
+
+async function streamAnswer(sse: SseResponse, run: () => Promise<void>): Promise<void> {
+  await run();
+  await sse.end();
+}
