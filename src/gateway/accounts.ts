@@ -56,7 +56,10 @@ export class Accounts {
     return (await this.balance(accountId))!;
   }
 
+  /** The account's balance document, after the projections caught up with everything written so far. */
   async balance(accountId: string): Promise<BalanceDocument | undefined> {
+    const last = await this.services.store.lastPosition?.();
+    if (last !== undefined) await this.services.projections.waitFor(last).catch(() => undefined);
     return readDocument<BalanceDocument>(this.services.sql, 'balances', accountId);
   }
 

@@ -79,12 +79,15 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     ctx.body = { object: 'list', data: services.catalog.list({ input, output }).map((model) => toOpenAIModel(model)) };
   });
 
-  router.get(/^\/models\/(.+)$/, async function showModel(ctx) {
-    const name = decodeURIComponent(ctx.params[0] ?? ctx.path.slice('/v1/models/'.length));
+  const showModel = async function showModel(ctx: Context) {
+    // Model ids may name a provider: /v1/models/anthropic/claude-sonnet-4-6.
+    const name = [ctx.params.provider, ctx.params.id].filter((part) => part !== undefined).join('/');
     const resolution = services.catalog.resolve(name);
     if (!resolution.ok) throw notFound(resolution.error.message, 'model_not_found', 'model');
     ctx.body = toOpenAIModel(resolution.model);
-  });
+  };
+  router.get('/models/:id', showModel);
+  router.get('/models/:provider/:id', showModel);
   return router;
 }
 

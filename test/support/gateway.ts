@@ -1,0 +1,129 @@
+// Starts a real Lumen process on loopback for end-to-end tests, in front of a provider
+// simulator started in this process. Each gateway gets its own store: a fresh schema on the
+// PostgreSQL server named by DATABASE_URL, or a fresh embedded data directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestGateway {
+  url: string;
+  simulator: RunningSimulator;
+  schema: string;
+  dataDir: string | undefined;
+  admin<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Opens an account with credits and returns a fresh key for it. */
+  newKey(options?: { creditsUsd?: number; allowedModels?: string[] }): Promise<{ accountId: string; keyId: string; key: string }>;
+  stop(): Promise<void>;
+  output(): string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** A catalog config pointing at the simulator, with models whose upstream names trigger its fault knobs. */
+function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
+  const model = (id: string, provider: string, upstream: string, extra: Record<string, unknown> = {}) => ({
+    id, provider, upstream, tier: 'small', capabilities: ['chat', 'completions'],
+    prices: { input_per_million_usd: '0.15', output_per_million_usd: '0.60', cached_input_per_million_usd: '0.075' },
+    context_window: 128000, max_output_tokens: 16384, modalities: { input: ['text', 'image'], output: ['text'] },
+    price_version: '2026-11-23', ...extra,
+  });
+  return {
+    providers: [
+      { id: 'sim-openai', kind: 'openai', baseUrl: `${simulatorUrl}/v1`, apiKey: 'sim-key' },
+      { id: 'sim-anthropic', kind: 'anthropic', baseUrl: simulatorUrl, apiKey: 'sim-key' },
+      { id: 'sim-gemini', kind: 'gemini', baseUrl: simulatorUrl, apiKey: 'sim-key' },
+      { id: 'nowhere', kind: 'openai', baseUrl: `${unreachableUrl}/v1`, apiKey: 'none' },
+    ],
+    models: [
+      model('gpt-test', 'sim-openai', 'gpt-4o-mini', { aliases: ['gpt-4o-mini'] }),
+      model('claude-test', 'sim-anthropic', 'claude-sonnet-4-6', { aliases: ['claude-sonnet-4-6'], capabilities: ['chat'] }),
+      model('gemini-test', 'sim-gemini', 'gemini-2.5-flash', { capabilities: ['chat'] }),
+      model('embed-test', 'sim-openai', 'text-embedding-3-small', { capabilities: ['embeddings'], tier: 'nano',
+        modalities: { input: ['text'], output: ['embedding'] } }),
+      model('rate-limited', 'sim-openai', 'sim-error-429'),
+      model('upstream-broken', 'sim-openai', 'sim-error-500'),
+      model('cut-stream', 'sim-openai', 'sim-cut-after-3'),
+      model('no-usage', 'sim-openai', 'sim-no-usage'),
+      model('unreachable', 'nowhere', 'gpt-4o-mini'),
+    ],
+  };
+}
+
+export async function startTestGateway(environment: Record<string, string> = {}): Promise<TestGateway> {
+  const simulator = await startSimulator({ port: 0, apiKey: 'sim-key' });
+  const unreachablePort = await freePort();
+  const directory = mkdtempSync(join(tmpdir(), 'lumen-e2e-'));
+  const configPath = join(directory, 'lumen.json');
+  writeFileSync(configPath, JSON.stringify(simulatorConfig(simulator.url, `http://127.0.0.1:${unreachablePort}`)));
+  const port = await freePort();
+  const schema = `e2e_${randomBytes(5).toString('hex')}`;
+  const dataDir = process.env.DATABASE_URL ? undefined : join(directory, 'data');
+  const child: ChildProcess = spawn(process.execPath, ['bin/lumen.mjs', 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LUMEN_ADMIN_KEY: ADMIN_KEY, LUMEN_CONFIG: configPath,
+      LUMEN_DB_SCHEMA: schema, LUMEN_DATA_DIR: dataDir ?? '', LUMEN_LOG_LEVEL: 'warn',
+      OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GEMINI_API_KEY: '', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => { output += chunk; });
+  child.stderr!.on('data', (chunk) => { output += chunk; });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => output);
+
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`,
+      'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, body: await response.json() as any };
+  };
+  return {
+    url, simulator, schema, dataDir, admin, output: () => output,
+    async newKey(options = {}) {
+      const account = await admin('POST', '/v1/admin/accounts', { name: 'Test account', credits_usd: options.creditsUsd ?? 10 });
+      const key = await admin('POST', `/v1/admin/accounts/${account.body.id}/keys`,
+        { name: 'test', allowed_models: options.allowedModels ?? null });
+      return { accountId: account.body.id, keyId: key.body.id, key: key.body.key };
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await simulator.close();
+      if (process.env.DATABASE_URL) {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`lumen exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`lumen did not become healthy:\n${output()}`);
+}
