@@ -6,7 +6,7 @@ import type { EventStoreDBClient } from '@eventstore/db-client';
 import {
   StoreError, WrongExpectedVersion, type AppendResult, type ExpectedVersion,
 } from '../event-store.ts';
-import { eventHash } from '../hash-chain.ts';
+import { chain, checkExpected } from '../append-rules.ts';
 import { sameContent, type PreparedEvent } from '../prepare-event.ts';
 import {
   fromServerEvent, toEventData, toRecorded, verifyChain, type ChainedEvent, type StoredEvent,
@@ -127,23 +127,3 @@ async function confirmWritten(
     `stream ${streamId}: the server acknowledged the append but the events read back are different ones`);
 }
 
-function checkExpected(streamId: string, expected: ExpectedVersion, head: Head | undefined): StoreError | undefined {
-  const actual = head?.version ?? null;
-  const fits = expected === 'any'
-    || (expected === 'no_stream' && actual === null)
-    || (expected === 'exists' && actual !== null)
-    || (typeof expected === 'number' && expected === actual);
-  return fits ? undefined : new WrongExpectedVersion(streamId, expected, actual);
-}
-
-function chain(streamId: string, events: PreparedEvent[], head: Head | undefined): ChainedEvent[] {
-  let version = head?.version ?? -1;
-  let previousHash = head?.hash ?? null;
-  return events.map((event) => {
-    version += 1;
-    const fields = { ...event, streamId, version, previousHash };
-    const hash = eventHash(fields);
-    previousHash = hash;
-    return { ...fields, hash };
-  });
-}

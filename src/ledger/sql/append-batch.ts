@@ -4,9 +4,9 @@
 // current one. Otherwise it writes nothing and returns the actual heads, and the writer tries
 // again with them. In the steady state that is one round trip per batch.
 import {
-  StoreError, WrongExpectedVersion, type AppendResult, type ExpectedVersion,
+  StoreError, type AppendResult, type ExpectedVersion,
 } from '../event-store.ts';
-import { eventHash } from '../hash-chain.ts';
+import { chain, checkExpected, type ChainedEvent } from '../append-rules.ts';
 import { sameContent, type PreparedEvent } from '../prepare-event.ts';
 import { decodeEventRow, EVENT_COLUMNS, toRecorded, type StoredEvent } from './event-rows.ts';
 import { toBigInt, type SqlExecutor } from './sql-client.ts';
@@ -23,12 +23,7 @@ export type AppendOutcome = { ok: true; result: AppendResult; written: boolean }
 /** A stream's last version and hash; null when the stream has no events. */
 export type Head = { version: number; hash: string } | null;
 
-interface NewRow extends PreparedEvent {
-  streamId: string;
-  version: number;
-  previousHash: string | null;
-  hash: string;
-}
+type NewRow = ChainedEvent;
 
 /** The write was not made: some assumed heads were stale. These are the actual ones. */
 export interface StaleHeads { stale: Map<string, Head> }
@@ -63,7 +58,7 @@ export async function appendBatch(
     const conflict = checkExpected(append.streamId, append.expectedVersion, head);
     if (conflict !== undefined) return { ok: false, error: conflict };
     if (!touched.has(append.streamId)) touched.set(append.streamId, head);
-    const appended = chain(append, head);
+    const appended = chain(append.streamId, append.events, head);
     const last = appended.at(-1)!;
     heads.set(append.streamId, { version: last.version, hash: last.hash });
     rows.push(...appended);
@@ -92,27 +87,6 @@ export function headsAfter(outcomes: AppendOutcome[]): Map<string, Head> {
     }
   }
   return heads;
-}
-
-export function checkExpected(streamId: string, expected: ExpectedVersion, head: Head): StoreError | undefined {
-  const actual = head?.version ?? null;
-  const fits = expected === 'any'
-    || (expected === 'no_stream' && actual === null)
-    || (expected === 'exists' && actual !== null)
-    || (typeof expected === 'number' && expected === actual);
-  return fits ? undefined : new WrongExpectedVersion(streamId, expected, actual);
-}
-
-function chain(append: PendingAppend, head: Head): NewRow[] {
-  let version = head?.version ?? -1;
-  let previousHash = head?.hash ?? null;
-  return append.events.map((event) => {
-    version += 1;
-    const fields = { ...event, streamId: append.streamId, version, previousHash };
-    const hash = eventHash(fields);
-    previousHash = hash;
-    return { ...fields, hash };
-  });
 }
 
 export async function loadExisting(executor: SqlExecutor, pending: PendingAppend[]): Promise<Map<string, StoredEvent>> {

@@ -72,6 +72,22 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'stored responses',
+    sql: `
+      -- Conversation content a client asked Lumen to keep (Responses API "store"). Deliberately
+      -- outside the hash-linked log: content is the client's to have deleted, the ledger's
+      -- events never carry it. The response column is the object as sent, for GET /v1/responses/{id}.
+      create table lumen_stored_responses (
+        response_id text primary key,
+        account_id text not null,
+        created_at timestamptz not null default now(),
+        turns text not null,
+        response text not null
+      );
+    `,
+  },
 ];
 
 export async function migrate(client: SqlClient): Promise<number> {

@@ -6,11 +6,12 @@ import {
   type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type StoreHealth,
   type SubscribeOptions, type Subscription,
 } from '../event-store.ts';
+import { checkExpected } from '../append-rules.ts';
 import { checkEvent } from '../hash-chain.ts';
 import { checkStreamId, prepareEvents, type AppendLimits, type EventValidator } from '../prepare-event.ts';
 import { subscribeByPolling } from '../subscription.ts';
 import {
-  appendBatch, checkExpected, headsAfter, loadExisting, readHeads, type AppendOutcome, type Head, type PendingAppend,
+  appendBatch, headsAfter, loadExisting, readHeads, type AppendOutcome, type Head, type PendingAppend,
 } from './append-batch.ts';
 import { decodeEventRow, EVENT_COLUMNS, READ_ALL_SQL, readAllParams, toRecorded, type StoredEvent } from './event-rows.ts';
 import { sqlState, SQLSTATE, toBigInt, type SqlClient } from './sql-client.ts';
