@@ -1,13 +1,6 @@
 // The `lumen` operator CLI. Each command is a small function; main() only dispatches.
-import { ALL_PROJECTIONS } from '../../projections/index.ts';
-import { loadSettings } from '../config/settings.ts';
-import { validateEventPayload } from '../domain/events.ts';
-import { openSqlClient, openStore } from '../ledger/open-store.ts';
-import { ProjectionRunner } from '../ledger/sql/projection-runner.ts';
-import { verifyLog } from '../ledger/sql/verify-log.ts';
-import { startGateway } from '../server.ts';
 import { VERSION } from '../version.ts';
-import { progressBar } from './progress.ts';
+import { accounts, credits, keys } from './admin-commands.ts';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -18,12 +11,29 @@ usage:
   lumen verify [--json]            recompute every hash and link of the ledger
   lumen projections rebuild [NAME] replay projections from zero
   lumen version
+
+admin (talks to LUMEN_URL, default 127.0.0.1 on PORT or 8080, with LUMEN_ADMIN_KEY or --admin-key;
+--json prints the API's JSON on one line):
+  lumen accounts create --name NAME [--credits-usd N] [--plan P]
+  lumen accounts show ACCOUNT_ID
+  lumen keys create ACCOUNT_ID [--name N] [--allow-model M ...]
+  lumen keys revoke ACCOUNT_ID KEY_ID
+  lumen credits grant ACCOUNT_ID --usd N [--reason R]
+
+development:
+  lumen simulate [--port N] [--latency-ms N] [--tokens-per-second N]
+                                   run the provider simulator (default port 4010)
 `;
 
+// Heavy commands load their modules on use, so `lumen keys create` does not load the server.
 const commands: Record<string, Command> = {
-  serve,
-  verify,
-  projections,
+  serve: async (args) => (await import('./ledger-commands.ts')).serve(args),
+  verify: async (args) => (await import('./ledger-commands.ts')).verify(args),
+  projections: async (args) => (await import('./ledger-commands.ts')).projections(args),
+  accounts,
+  keys,
+  credits,
+  simulate: async (args) => (await import('../simulator/index.ts')).runSimulateCommand(args),
   version: async () => { process.stdout.write(`${VERSION}\n`); return 0; },
   help: async () => { process.stdout.write(USAGE); return 0; },
 };
@@ -40,59 +50,5 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`lumen ${name}: ${(error as Error).message}\n`);
     return 1;
-  }
-}
-
-async function serve(): Promise<number> {
-  const gateway = await startGateway(loadSettings());
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await gateway.close();
-  return 0;
-}
-
-async function verify(args: string[]): Promise<number> {
-  const settings = loadSettings();
-  const client = await openSqlClient(settings.store);
-  const bar = progressBar('verify');
-  try {
-    const report = await verifyLog(client, (done, total) => bar.update(done, total));
-    bar.finish();
-    if (args.includes('--json')) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else if (report.ok) process.stdout.write(`ok: ${report.eventsChecked} events in ${report.streamsChecked} streams verified\n`);
-    else {
-      const problem = report.problem!;
-      process.stdout.write(`FAILED at position ${problem.position}, stream ${problem.streamId} version ${problem.version}: `
-        + `${problem.code}: ${problem.message}\n`);
-    }
-    return report.ok ? 0 : 1;
-  } finally {
-    await client.close();
-  }
-}
-
-async function projections(args: string[]): Promise<number> {
-  const [action, name] = args;
-  if (action !== 'rebuild') {
-    process.stderr.write('usage: lumen projections rebuild [NAME]\n');
-    return 2;
-  }
-  const chosen = ALL_PROJECTIONS.filter((projection) => name === undefined || projection.name === name);
-  if (chosen.length === 0) throw new Error(`no projection named ${name}`);
-  const { store, sql } = await openStore(loadSettings().store, validateEventPayload);
-  try {
-    const runner = new ProjectionRunner(store, sql, chosen);
-    const [{ count }] = await sql.query<{ count: string }>('select count(*)::text as count from lumen_events') as [{ count: string }];
-    const bar = progressBar(`rebuild ${chosen.map((projection) => projection.name).join(', ')}`);
-    const started = Date.now();
-    for (const projection of chosen) await runner.reset(projection);
-    await runner.catchUp(chosen, (read) => bar.update(read, Number(count)));
-    bar.finish();
-    process.stdout.write(`rebuilt ${chosen.length} projection(s) from ${count} events in ${Date.now() - started} ms\n`);
-    return 0;
-  } finally {
-    await store.close();
   }
 }
