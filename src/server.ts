@@ -9,6 +9,8 @@ import type { Settings } from './config/settings.ts';
 import { validateEventPayload } from './domain/events.ts';
 import { Accounts } from './gateway/accounts.ts';
 import { KeyIndex } from './gateway/key-index.ts';
+import { RequestContentStore } from './gateway/request-content.ts';
+import { StoredResponses } from './gateway/stored-responses.ts';
 import { buildApp } from './http/app.ts';
 import { openStore } from './ledger/open-store.ts';
 import { ProjectionRunner } from './ledger/sql/projection-runner.ts';
@@ -32,6 +34,7 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
   const accounts = new Accounts({ store, sql, projections, keys, now });
   const app = buildApp({
     store, catalog: loaded.catalog, providers: createProviderRegistry(loaded.catalog.providers), accounts, keys, logger, now,
+    storedResponses: new StoredResponses(sql), content: new RequestContentStore(sql),
     adminKey: settings.adminKey, bodyBytesMax: settings.bodyBytesMax, startedAt: Date.now(), usingSimulator: loaded.usingSimulator,
   });
   const server: Server = await new Promise((resolve) => {

@@ -42,6 +42,9 @@ export const eventSchemas = {
       provider: z.string().max(100),
       upstreamModel: z.string().max(200),
       bodySha256: z.string().regex(/^[0-9a-f]{64}$/),
+      // The caller opted in ("observability": true): prompt and completion are kept beside the
+      // ledger under this request id, never inside this event.
+      contentKept: z.boolean(),
       status: z.number().int().min(100).max(599),
       errorCode: z.string().max(100).nullable(),
       finishReason: z.string().max(40).nullable(),

@@ -15,6 +15,7 @@ import type { ProviderRegistry } from '../providers/registry.ts';
 import { GatewayError, forbidden, notFound, badRequest } from '../http/errors.ts';
 import type { KeyRecord } from './key-index.ts';
 import { lumenExtras, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
+import type { RequestContentStore } from './request-content.ts';
 import { countTokens, promptText, textOfParts } from './token-counter.ts';
 
 export interface ModelCallServices {
@@ -22,6 +23,8 @@ export interface ModelCallServices {
   providers: ProviderRegistry;
   store: EventStore;
   now: () => Date;
+  /** Where opted-in prompts and completions go; absent, nothing is kept. */
+  content?: RequestContentStore;
 }
 
 export interface CallRequest {
@@ -36,6 +39,8 @@ export interface CallRequest {
   bodySha256: string;
   signal: AbortSignal;
   headers?: Record<string, string>;
+  /** Set when the client sent "observability": true: the body to keep beside the ledger. */
+  keepContent?: { body: unknown };
 }
 
 export interface PreparedCall {
@@ -95,7 +100,8 @@ export async function runCall(services: ModelCallServices, prepared: PreparedCal
   }
   const { usage, source } = await usageOf(result.usage, call.request, textOfParts(result.content));
   const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: result.finish.reason,
-    ttftMs: null, usage, usageSource: source });
+    ttftMs: null, usage, usageSource: source, contentKept: true });
+  await keepContent(services, prepared, extras, result);
   return { result, extras, requestId: prepared.requestId, model };
 }
 
@@ -134,7 +140,8 @@ export async function streamCall(services: ModelCallServices, prepared: Prepared
   const ending = last.type === 'error'
     ? { status: last.error.status, errorCode: last.error.type, finishReason: 'error' }
     : { status: 200, errorCode: null, finishReason: last.finish.reason };
-  const extras = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source });
+  const extras = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source, contentKept: true });
+  await keepContent(services, prepared, extras, snapshot);
   await sink.end(last, extras);
 }
 
@@ -146,6 +153,8 @@ export interface Outcome {
   usage: CanonicalUsage;
   usageSource: 'provider' | 'tokenizer' | 'none';
   unitCostMicros?: number;
+  /** The answer's content will be kept (when the caller opted in); failures before any answer keep nothing. */
+  contentKept?: boolean;
 }
 
 export async function record(services: ModelCallServices, prepared: PreparedCall, outcome: Outcome): Promise<LumenExtras> {
@@ -154,6 +163,7 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
     requestId, accountId: call.principal.accountId, keyId: call.principal.keyId, appId: call.appId,
     protocol: call.protocol, stream: call.stream, requestedModel: call.requestedModel, model, bodySha256: call.bodySha256,
     latencyMs: performance.now() - prepared.startedAt, at: services.now(), ...outcome,
+    contentKept: outcome.contentKept === true && call.keepContent !== undefined && services.content !== undefined,
   });
   const appended = await services.store.append(`request-${requestId}`, [{
     id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data,
@@ -167,6 +177,13 @@ export async function recordFailure(services: ModelCallServices, prepared: Prepa
   await record(services, prepared, { status, errorCode, finishReason: null, ttftMs: null,
     usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 },
     usageSource: 'none' });
+}
+
+async function keepContent(services: ModelCallServices, prepared: PreparedCall, extras: LumenExtras, response: unknown): Promise<void> {
+  const keep = prepared.call.keepContent;
+  if (keep === undefined || services.content === undefined) return;
+  await services.content.keep({ requestId: prepared.requestId, accountId: prepared.call.principal.accountId,
+    eventHash: extras.lumen.audit_hash, request: keep.body, response });
 }
 
 /** The provider's usage when it reported one; otherwise Lumen's own count of what was sent and generated. */

@@ -18,6 +18,7 @@ export interface CallOutcome {
   requestedModel: string;
   model: CatalogModel;
   bodySha256: string;
+  contentKept: boolean;
   status: number;
   errorCode: string | null;
   finishReason: string | null;
@@ -39,7 +40,7 @@ export function requestCompletedData(outcome: CallOutcome): EventOf<'RequestComp
     requestId: outcome.requestId, accountId: outcome.accountId, keyId: outcome.keyId, appId: outcome.appId,
     protocol: outcome.protocol, stream: outcome.stream, requestedModel: outcome.requestedModel,
     model: outcome.model.id, tier: outcome.model.tier, provider: outcome.model.provider, upstreamModel: outcome.model.upstream,
-    bodySha256: outcome.bodySha256, status: outcome.status, errorCode: outcome.errorCode, finishReason: outcome.finishReason,
+    bodySha256: outcome.bodySha256, contentKept: outcome.contentKept, status: outcome.status, errorCode: outcome.errorCode, finishReason: outcome.finishReason,
     latencyMs: Math.max(0, Math.round(outcome.latencyMs)),
     ttftMs: outcome.ttftMs === null ? null : Math.max(0, Math.round(outcome.ttftMs)),
     inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens,
@@ -53,7 +54,7 @@ export function requestCompletedData(outcome: CallOutcome): EventOf<'RequestComp
 /** What every response carries besides the protocol's own body. */
 export interface LumenExtras {
   lumen: {
-    tier: string; model: string; provider: string; difficulty_score: number | null; router_version: string | null;
+    request_id: string; tier: string; model: string; provider: string; difficulty_score: number | null; router_version: string | null;
     audit_hash: string; cost_per_1k: number; cost_usd: number; cache_hit: boolean; elapsed_sec: number;
   };
   usageCosts: {
@@ -66,7 +67,7 @@ export function lumenExtras(data: EventOf<'RequestCompleted'>['data'], auditHash
   const tokens = data.inputTokens + data.outputTokens;
   return {
     lumen: {
-      tier: data.tier, model: data.model, provider: data.provider, difficulty_score: null, router_version: null,
+      request_id: data.requestId, tier: data.tier, model: data.model, provider: data.provider, difficulty_score: null, router_version: null,
       audit_hash: auditHash, cost_per_1k: tokens === 0 ? 0 : Math.round((data.costMicros * 1000) / tokens) / 1_000_000,
       cost_usd: microsToUsd(data.costMicros), cache_hit: false, elapsed_sec: data.latencyMs / 1000,
     },

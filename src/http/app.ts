@@ -8,18 +8,22 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Accounts } from '../gateway/accounts.ts';
 import type { KeyIndex } from '../gateway/key-index.ts';
 import type { ModelCallServices } from '../gateway/model-call.ts';
+import type { StoredResponses } from '../gateway/stored-responses.ts';
 import type { EventStore } from '../ledger/event-store.ts';
 import { VERSION } from '../version.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { readJsonBody } from './middleware/read-body.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { anthropicRoutes } from './routes/anthropic.ts';
 import { openAIRoutes } from './routes/openai.ts';
+import { responsesRoutes } from './routes/responses.ts';
 
 export interface AppServices extends ModelCallServices {
   store: EventStore;
   catalog: Catalog;
   accounts: Accounts;
   keys: KeyIndex;
+  storedResponses: StoredResponses;
   logger: Logger;
   adminKey: string | undefined;
   bodyBytesMax: number;
@@ -51,7 +55,9 @@ export function buildApp(services: AppServices): Koa {
       models_per_tier: services.catalog.modelsPerTier(),
     };
   });
-  for (const router of [health, adminRoutes(services.accounts, services.adminKey), openAIRoutes(services, services.keys)]) {
+  const routers = [health, adminRoutes(services), openAIRoutes(services, services.keys),
+    anthropicRoutes(services, services.keys), responsesRoutes(services, services.keys, services.storedResponses)];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -39,7 +39,8 @@ const toolSchema = z.looseObject({
 export const anthropicRequestSchema = z.looseObject({
   model: z.string().min(1),
   max_tokens: z.number().int().positive(),
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(anthropicBlockSchema)]) })).min(1),
+  // `system` is a mid-conversation system message (Claude Code sends one after the first turn).
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant', 'system']), content: z.union([z.string(), z.array(anthropicBlockSchema)]) })).min(1),
   system: z.union([z.string(), z.array(anthropicBlockSchema)]).optional(),
   temperature: z.number().optional(),
   top_p: z.number().optional(),

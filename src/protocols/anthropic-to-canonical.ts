@@ -59,7 +59,9 @@ function messages(request: AnthropicRequest): CanonicalMessage[] {
   return request.messages.flatMap((message, index): CanonicalMessage[] => {
     const blocks: AnthropicBlockInput[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     const parts = blocks.flatMap((block, blockIndex) => contentPart(block, `messages[${index}].content[${blockIndex}]`));
-    if (message.role === 'assistant') return [{ role: 'assistant', content: parts }];
+    // A mid-conversation system message keeps its place: the canonical model allows system
+    // messages anywhere, and each upstream adapter decides where its wire format can carry them.
+    if (message.role === 'assistant' || message.role === 'system') return [{ role: message.role, content: parts }];
     const results = parts.filter((part) => part.type === 'tool-result');
     const rest = parts.filter((part) => part.type !== 'tool-result');
     return [

@@ -21,6 +21,14 @@
 //     the model calls the first tool, or the one tool_choice names, with arguments built from its
 //     JSON schema (`jsonValueFromSchema`); otherwise it answers with text. json_schema response
 //     formats return `jsonValueFromSchema(schema)`; json_object returns {"answer": <reply text>}.
+//   - Directives (`directives.ts`) let a prompt steer the turn, so agents such as Claude Code
+//     and Codex can be driven through a sensible round trip:
+//       [[sim:tool NAME {"json":"args"}]] in a user message -> a call to the tool NAME with exactly
+//         these arguments, if the request offers that tool; if it does not, the reply is text
+//         (never a call to another tool). Ignored in tool results, so agent loops still end.
+//       [[sim:say TEXT]] in the last message, including a tool result -> the reply text is exactly
+//         TEXT (still cut by the max-token limit). A tool directive that applies wins over it.
+//     Both work in every wire format (OpenAI chat, Responses, Anthropic, Gemini).
 //   - Any model id is accepted and echoed back; SIMULATED_MODELS lists the advertised ones.
 //
 // Test knobs, as request headers or as markers inside the model id (headers win):

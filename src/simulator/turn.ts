@@ -1,6 +1,7 @@
 // What the simulated model decides to answer, independent of any wire format. Each protocol
 // module translates its request into a `SimulatedPrompt`, asks `planTurn` for the answer, and
 // renders the resulting `SimulatedTurn` in its own format. Pure: no I/O, no clock.
+import { sayDirectiveOf, toolDirectiveOf } from './directives.ts';
 import { jsonTextFromSchema } from './json-from-schema.ts';
 import { naturalReplyTokenCount, replyPieces } from './reply-text.ts';
 import { countSimulatedTokens, countSimulatedTokensOfAll, splitIntoTokenPieces } from './tokens.ts';
@@ -101,13 +102,32 @@ function proseTurn(prompt: SimulatedPrompt, seedText: string): TextTurn {
   };
 }
 
+function toolCallTurn(toolName: string, argumentsJson: string): ToolCallTurn {
+  return { kind: 'tool_call', toolName, argumentsJson, outputTokens: countSimulatedTokens(argumentsJson) };
+}
+
+// A `[[sim:tool ...]]` directive in a user message decides the tool call; one naming a tool the
+// request does not offer (or forbids with tool_choice none) yields text, never some other tool,
+// because an agent would otherwise run a call the prompt did not ask for. Returns undefined when
+// the prompt has no applicable directive.
+function directedToolTurn(prompt: SimulatedPrompt): ToolCallTurn | 'no_tool' | undefined {
+  if (!prompt.lastMessageIsFromUser) return undefined;
+  const directive = toolDirectiveOf(prompt.lastMessageText);
+  if (directive === undefined) return undefined;
+  const offered = prompt.toolChoice.kind !== 'none' && prompt.tools.some((tool) => tool.name === directive.toolName);
+  return offered ? toolCallTurn(directive.toolName, directive.argumentsJson) : 'no_tool';
+}
+
 // `variant` tells apart the choices of one request (OpenAI's `n`, Gemini's candidateCount).
 export function planTurn(prompt: SimulatedPrompt, variant = 0): SimulatedTurn {
-  const tool = chosenTool(prompt);
-  if (tool !== undefined) {
-    const argumentsJson = jsonTextFromSchema(tool.parametersSchema);
-    return { kind: 'tool_call', toolName: tool.name, argumentsJson, outputTokens: countSimulatedTokens(argumentsJson) };
-  }
+  const directed = directedToolTurn(prompt);
+  if (directed !== undefined && directed !== 'no_tool') return directed;
+  const tool = directed === 'no_tool' ? undefined : chosenTool(prompt);
+  if (tool !== undefined) return toolCallTurn(tool.name, jsonTextFromSchema(tool.parametersSchema));
+  // Unlike the tool directive, `[[sim:say ...]]` also works in a tool result, so a test can make
+  // an agent's final answer predictable by having the tool print the directive.
+  const said = sayDirectiveOf(prompt.lastMessageText);
+  if (said !== undefined) return fixedTextTurn(said, prompt.maxOutputTokens);
   const seedText = variant === 0 ? prompt.lastMessageText : `${prompt.lastMessageText}\u0000${variant}`;
   const format = prompt.responseFormat;
   switch (format.kind) {

@@ -83,6 +83,19 @@ test('given an Anthropic request, when mapped for an OpenAI upstream, then tool 
   assert.is(body.max_completion_tokens, 1024);
 });
 
+test('given a mid-conversation system message, when translated, then it stays in place in canonical and joins system for Anthropic', () => {
+  const call = anthropicToCanonical(parseAnthropicRequest({
+    model: 'claude-alias', max_tokens: 64, system: 'Be brief.',
+    messages: [{ role: 'user', content: 'Hello' }, { role: 'system', content: [{ type: 'text', text: 'Working directory: /tmp' }] }],
+  }));
+  assert.equal(call.request.messages.map((message) => message.role), ['system', 'user', 'system']);
+  const body = anthropicMessagesBody(call.request, 'claude-sonnet-4-5', false, { defaultMaxOutputTokens: 4096 });
+  assert.equal([body.system, body.messages], [
+    [{ type: 'text', text: 'Be brief.' }, { type: 'text', text: 'Working directory: /tmp' }],
+    [{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }],
+  ]);
+});
+
 test('given an Anthropic hosted web_search tool, when mapped for an OpenAI upstream, then a TranslationError is raised', () => {
   const call = anthropicToCanonical(
     parseAnthropicRequest({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }),

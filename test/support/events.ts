@@ -20,7 +20,7 @@ export function requestCompleted(input: RequestCompletedInput): NewEvent {
     data: {
       requestId: input.requestId ?? input.id, accountId: input.accountId, keyId: 'key-test', appId: input.appId ?? null,
       protocol: 'openai-chat', stream: false, requestedModel: input.model ?? 'gpt-5-mini', model: input.model ?? 'gpt-5-mini',
-      tier: 'small', provider: 'openai', upstreamModel: input.model ?? 'gpt-5-mini', bodySha256: '0'.repeat(64),
+      tier: 'small', provider: 'openai', upstreamModel: input.model ?? 'gpt-5-mini', bodySha256: '0'.repeat(64), contentKept: false,
       status: 200, errorCode: null, finishReason: 'stop', latencyMs: 120, ttftMs: null,
       inputTokens: input.inputTokens ?? 100, outputTokens: input.outputTokens ?? 300, cachedInputTokens: 0, reasoningTokens: 0,
       usageSource: 'provider', priceVersion: '2026-11-23',

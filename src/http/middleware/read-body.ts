@@ -31,6 +31,7 @@ export function readJsonBody(bodyBytesMax: number) {
     if (typeof ctx.state.body !== 'object' || ctx.state.body === null || Array.isArray(ctx.state.body)) {
       throw badRequest('the request body must be a JSON object', 'invalid_json');
     }
+    takeObservabilityFlag(ctx, ctx.state.body as Record<string, unknown>);
     return next();
   };
 }
@@ -38,4 +39,16 @@ export function readJsonBody(bodyBytesMax: number) {
 function tooLarge(bodyBytesMax: number): GatewayError {
   return new GatewayError(413, 'invalid_request_error', 'request_too_large',
     `the request body is larger than ${bodyBytesMax} bytes`);
+}
+
+/**
+ * Lumen's own "observability" field asks to keep the prompt and completion beside the ledger.
+ * It is taken out of the body here, so no protocol translator passes it on to a provider.
+ */
+function takeObservabilityFlag(ctx: Context, body: Record<string, unknown>): void {
+  if (!('observability' in body)) return;
+  const flag = body.observability;
+  if (typeof flag !== 'boolean') throw badRequest('observability must be true or false', 'invalid_request', 'observability');
+  delete body.observability;
+  ctx.state.observability = flag;
 }

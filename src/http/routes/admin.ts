@@ -1,6 +1,8 @@
 // The operator's admin API (LUMEN_ADMIN_KEY): accounts, keys and credit grants.
 import Router from '@koa/router';
 import { z } from 'zod';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { RequestContentStore } from '../../gateway/request-content.ts';
 import { usdToMicros, microsToUsd } from '../../domain/money.ts';
 import { AccountRejected, type Accounts } from '../../gateway/accounts.ts';
 import type { BalanceDocument } from '../../../projections/balances.ts';
@@ -39,7 +41,14 @@ export function presentAccount(account: BalanceDocument) {
   };
 }
 
-export function adminRoutes(accounts: Accounts, adminKey: string | undefined): Router {
+export interface AdminServices {
+  accounts: Accounts;
+  adminKey: string | undefined;
+  catalog: Catalog;
+  content?: RequestContentStore;
+}
+
+export function adminRoutes({ accounts, adminKey, catalog, content }: AdminServices): Router {
   const router = new Router({ prefix: '/v1/admin' });
   router.use(authenticateAdmin(adminKey));
 
@@ -58,7 +67,8 @@ export function adminRoutes(accounts: Accounts, adminKey: string | undefined): R
 
   router.post('/accounts/:id/keys', async function issueKey(ctx) {
     const input = parseBody(issueKeySchema, ctx.state.body ?? {});
-    const issued = await rejectionsAsErrors(() => accounts.issueKey(ctx.params.id!, { name: input.name, allowedModels: input.allowed_models }));
+    const allowedModels = input.allowed_models === null ? null : catalogIds(catalog, input.allowed_models);
+    const issued = await rejectionsAsErrors(() => accounts.issueKey(ctx.params.id!, { name: input.name, allowedModels }));
     ctx.status = 201;
     ctx.body = { id: issued.keyId, object: 'api_key', key: issued.key, prefix: issued.keyPrefix, name: issued.name,
       account_id: ctx.params.id, allowed_models: issued.allowedModels };
@@ -74,7 +84,29 @@ export function adminRoutes(accounts: Accounts, adminKey: string | undefined): R
     const account = await rejectionsAsErrors(() => accounts.grant(ctx.params.id!, input.credits_usd, input.reason));
     ctx.body = presentAccount(account);
   });
+  // Content kept for requests that opted in with "observability": true; deletable at any time
+  // without touching the ledger, whose RequestCompleted event only says content was kept.
+  router.get('/requests/:id/content', async function showRequestContent(ctx) {
+    const kept = await content?.find(null, ctx.params.id!);
+    if (kept === undefined) throw notFound(`no content kept for request ${ctx.params.id}`, 'content_not_found');
+    ctx.body = { request_id: kept.requestId, account_id: kept.accountId, audit_hash: kept.eventHash,
+      request: kept.request, response: kept.response };
+  });
+  router.delete('/requests/:id/content', async function deleteRequestContent(ctx) {
+    const deleted = (await content?.delete(null, ctx.params.id!)) ?? false;
+    if (!deleted) throw notFound(`no content kept for request ${ctx.params.id}`, 'content_not_found');
+    ctx.body = { request_id: ctx.params.id, deleted: true };
+  });
   return router;
+}
+
+/** Allowed models are kept as catalog ids, so an alias the key was given keeps matching. */
+function catalogIds(catalog: Catalog, names: string[]): string[] {
+  return [...new Set(names.map((name, index) => {
+    const resolution = catalog.resolve(name);
+    if (!resolution.ok) throw badRequest(`allowed_models[${index}]: ${resolution.error.message}`, 'model_not_found', `allowed_models[${index}]`);
+    return resolution.model.id;
+  }))];
 }
 
 async function rejectionsAsErrors<T>(work: () => Promise<T>): Promise<T> {

@@ -22,6 +22,8 @@ import type { LumenExtras } from '../../gateway/request-record.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
 import { notFound } from '../errors.ts';
 import { SseResponse } from '../sse-response.ts';
+import { appIdOf, callBasics, nowSeconds } from '../call-basics.ts';
+import { withExtras } from '../lumen-extras.ts';
 
 type Encoder = { encode(part: CanonicalStreamPart): unknown[] };
 
@@ -35,7 +37,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'openai-chat', requestedModel: call.model,
       stream: call.stream, request: call.request });
     ctx.state.providerKind = prepared.adapter.kind;
-    const identity = { id: `chatcmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services) };
+    const identity = { id: `chatcmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services.now) };
     if (call.stream) {
       const encoder = new OpenAIChatStreamEncoder(identity, { includeUsage: call.includeUsage });
       return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
@@ -54,7 +56,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
       prepared.call = { ...prepared.call, request: completionAsChat(call.completion), completion: undefined };
     }
     ctx.state.providerKind = prepared.adapter.kind;
-    const identity = { id: `cmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services) };
+    const identity = { id: `cmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services.now) };
     if (call.stream) {
       const encoder = new CompletionsStreamEncoder(identity, { includeUsage: call.includeUsage });
       return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
@@ -91,15 +93,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
   return router;
 }
 
-function callBasics(ctx: Context, sse: SseResponse) {
-  return { principal: ctx.state.principal as KeyRecord, appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256),
-    signal: sse.signal };
-}
 
-function appIdOf(ctx: Context): string | null {
-  const appId = ctx.get('x-app-id').trim();
-  return appId === '' ? null : appId.slice(0, 200);
-}
 
 function abortOnClose(ctx: Context): AbortSignal {
   const controller = new AbortController();
@@ -107,18 +101,12 @@ function abortOnClose(ctx: Context): AbortSignal {
   return controller.signal;
 }
 
-const nowSeconds = (services: ModelCallServices) => Math.floor(services.now().getTime() / 1000);
 
 function listParameter(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
-/** The standard body plus Lumen's `lumen` object and cost fields in `usage`. */
-function withExtras<Body extends object>(body: Body, extras: LumenExtras): Body & { lumen: LumenExtras['lumen'] } {
-  const usage = (body as { usage?: object }).usage;
-  return { ...body, ...(usage === undefined ? {} : { usage: { ...usage, ...extras.usageCosts } }), lumen: extras.lumen };
-}
 
 /** Frames each canonical part with the protocol's encoder; the extras ride on the final chunk. */
 function sinkOf(sse: SseResponse, encoder: Encoder) {

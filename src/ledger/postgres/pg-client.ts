@@ -21,18 +21,18 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
   });
   await pool.query(`create schema if not exists ${quoteIdentifier(options.schema)}`);
 
-  const run = async <Row extends SqlRow>(executor: pg.Pool | pg.PoolClient, text: string, params?: unknown[]) =>
-    (await executor.query<Row>(text, params)).rows;
+  const run = async <Row extends SqlRow>(executor: pg.Pool | pg.PoolClient, text: string, params?: unknown[], preparedName?: string) =>
+    (await executor.query<Row>(preparedName === undefined ? { text, values: params } : { name: preparedName, text, values: params })).rows;
 
   return {
     kind: 'postgresql',
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, preparedName) => run(pool, text, params, preparedName),
     async transaction<T>(fn: (executor: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
         await client.query('begin');
         const result = await fn({
-          query: (text, params) => run(client, text, params),
+          query: (text, params, preparedName) => run(client, text, params, preparedName),
           exec: async (script) => { await client.query(script); },
         });
         await client.query('commit');

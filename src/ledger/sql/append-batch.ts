@@ -165,7 +165,7 @@ async function writeRows(
      union all
      select 'actual', assumed.stream_id, locked.version::text, encode(locked.last_hash, 'hex')
      from assumed left join locked using (stream_id) where exists (select 1 from moved)`,
-    [batch, heads]);
+    [batch, heads], 'lumen_append_batch');
   if (result.some((row) => row.kind === 'actual')) {
     return { stale: new Map(result.map((row) => [String(row.stream_id),
       row.version === null ? null : { version: Number(row.version), hash: String(row.hash) }])) };

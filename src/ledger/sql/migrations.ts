@@ -88,6 +88,24 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'request content kept on request',
+    sql: `
+      -- Prompts and completions of requests that set "observability": true. Kept beside the
+      -- ledger, never in it: the hash-linked RequestCompleted event names the request, this row
+      -- holds its content, and deleting the row breaks no hash.
+      create table lumen_request_content (
+        request_id text primary key,
+        account_id text not null,
+        event_hash text not null,
+        created_at timestamptz not null default now(),
+        request text not null,
+        response text not null
+      );
+      create index lumen_request_content_account on lumen_request_content (account_id, created_at);
+    `,
+  },
 ];
 
 export async function migrate(client: SqlClient): Promise<number> {

@@ -4,7 +4,11 @@
 export type SqlRow = Record<string, unknown>;
 
 export interface SqlExecutor {
-  query<Row extends SqlRow = SqlRow>(text: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs one statement. A `preparedName` lets a driver that supports it parse and plan the
+   * statement once per connection (hot statements only; the text must never vary).
+   */
+  query<Row extends SqlRow = SqlRow>(text: string, params?: unknown[], preparedName?: string): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

@@ -98,6 +98,9 @@ function anthropicMessages(messages: readonly CanonicalMessage[]): AnthropicMess
   return result;
 }
 
+// Every system message, mid-conversation ones included, joins the top-level `system`: all Claude
+// models accept that, while only recent ones take `role: "system"` turns, and then only in
+// certain places, which a request translated from another protocol need not respect.
 function systemBlocks(messages: readonly CanonicalMessage[]): Block[] {
   return messages
     .filter((message) => message.role === 'system' || message.role === 'developer')

@@ -1,0 +1,23 @@
+// What every model call takes from the Koa context, whatever the client protocol: who calls
+// (the authenticated key), for which app, the digest of the body as received, and the signal
+// that aborts the upstream call when the client goes away.
+import type { Context } from 'koa';
+import type { KeyRecord } from '../gateway/key-index.ts';
+import type { SseResponse } from './sse-response.ts';
+
+export function callBasics(ctx: Context, sse: SseResponse) {
+  return { principal: ctx.state.principal as KeyRecord, appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256),
+    signal: sse.signal,
+    // "observability": true (taken out of the body by the body reader) keeps the content beside the ledger.
+    keepContent: ctx.state.observability === true ? { body: ctx.state.body as unknown } : undefined };
+}
+
+export function appIdOf(ctx: Context): string | null {
+  const appId = ctx.get('x-app-id').trim();
+  return appId === '' ? null : appId.slice(0, 200);
+}
+
+/** Unix seconds for `created` fields; the time comes from the services' clock, never from the translators. */
+export function nowSeconds(now: () => Date): number {
+  return Math.floor(now().getTime() / 1000);
+}
