@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StoreError, WrongExpectedVersion, type NewEvent } from '../../src/ledger/event-store.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
+import { readAllOnceVisible } from '../support/visible.ts';
 
 let store: TestStore;
 test.before(async () => { store = await openTestStore(); });
@@ -109,7 +110,7 @@ test('given malformed events, when appending, then each is refused with a clear 
 });
 
 test('given events in several streams, when reading the global log from a checkpoint, then it continues exactly after it', async () => {
-  const all = await store.store.readAll();
+  const all = await readAllOnceVisible(store.store);
   assert.ok(all.length >= 8);
   const middle = all[3]!.global;
   const rest = await store.store.readAll({ after: middle });
@@ -134,7 +135,7 @@ test('given a subscriber, when events are appended, then it sees each once and i
   const subscription = store.store.subscribe({ onEvents: (events) => { seen.push(...events.map((event) => event.id)); } });
   await store.store.append('account-a7', [opened('a7')], 'no_stream');
   await store.store.append('account-a7', [granted('a7', 'g-a7-1')], 0);
-  const expected = (await store.store.readAll()).map((event) => event.id);
+  const expected = (await readAllOnceVisible(store.store)).map((event) => event.id);
   for (let tries = 0; tries < 200 && seen.length < expected.length; tries += 1) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

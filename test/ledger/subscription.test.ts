@@ -9,6 +9,7 @@ import { prepareEvents } from '../../src/ledger/prepare-event.ts';
 import { appendBatch } from '../../src/ledger/sql/append-batch.ts';
 import { DEFAULT_STORE_LIMITS } from '../../src/ledger/sql/sql-event-store.ts';
 import { openTestStore, usingPostgres, type TestStore } from '../support/store.ts';
+import { readAllOnceVisible } from '../support/visible.ts';
 
 let store: TestStore;
 test.before(async () => { store = await openTestStore(); });
@@ -42,7 +43,7 @@ test('given many concurrent appenders, a live subscriber sees every event once a
   const subscriber = watch();
   await Promise.all(Array.from({ length: 40 }, (_, index) =>
     store.store.append(`account-c${index % 5}`, [grant(`c${index % 5}`), grant(`c${index % 5}`)], 'any')));
-  const log = await store.store.readAll();
+  const log = await readAllOnceVisible(store.store);
   await until(() => subscriber.seen.length >= log.length, 'the subscriber');
   await subscriber.close();
   assertExactlyOnceInOrder(subscriber.seen, log);
@@ -78,7 +79,7 @@ if (usingPostgres()) {
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
         await Promise.all(transactions);
-        const log = await store.store.readAll();
+        const log = await readAllOnceVisible(store.store);
         await until(() => subscriber.seen.length >= log.length, 'the subscriber');
         await new Promise((resolve) => setTimeout(resolve, 20));
         await subscriber.close();
