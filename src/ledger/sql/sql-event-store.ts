@@ -27,6 +27,8 @@ export interface SqlStoreLimits extends AppendLimits {
   pollIntervalMs: number;
   /** Batch writes in flight at once (each on its own connection); 1 for the embedded store. */
   flushesInFlightMax: number;
+  /** Queued appends needed before a further batch starts beside one already in flight. */
+  parallelBatchAppendsMin: number;
   headCacheMax: number;
 }
 
@@ -40,7 +42,8 @@ export const DEFAULT_STORE_LIMITS: SqlStoreLimits = {
   readCountMax: 10_000,
   batchRetriesMax: 8,
   pollIntervalMs: 200,
-  flushesInFlightMax: 4,
+  flushesInFlightMax: 3,
+  parallelBatchAppendsMin: 16,
   headCacheMax: 100_000,
 };
 
@@ -83,8 +86,14 @@ export class SqlEventStore implements EventStore {
   }
 
   /** Starts as many batch writes as the concurrency allows; each takes whatever has queued. */
+  /**
+   * Starts batch writes. The first starts at once; another only while enough appends wait to
+   * fill a worthwhile batch: a small batch in parallel costs a commit for little, and waiting
+   * lets the queue grow into the next batch (group commit's whole point).
+   */
   private pump(): void {
-    while (this.queue.length > 0 && this.inflight < this.limits.flushesInFlightMax) {
+    while (this.queue.length > 0 && this.inflight < this.limits.flushesInFlightMax
+      && (this.inflight === 0 || this.queue.length >= this.limits.parallelBatchAppendsMin)) {
       const batch = this.takeBatch();
       this.inflight += 1;
       void this.writeBatch(batch).finally(() => {
