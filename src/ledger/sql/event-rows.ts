@@ -1,10 +1,10 @@
 // How events come back out of SQL: one column list and one decoder shared by every read.
 import type { GlobalPosition, JsonObject, RecordedEvent } from '../event-store.ts';
-import { formatLedgerTime } from '../hash-chain.ts';
 import { toBigInt, type SqlRow } from './sql-client.ts';
 
 export const EVENT_COLUMNS = `position, transaction_id::text as transaction_text, event_id, stream_id, stream_version,
-  type, schema_version, data, metadata, (extract(epoch from recorded_at) * 1000000)::int8 as recorded_micros,
+  type, schema_version, data, metadata,
+  to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as recorded_text,
   encode(previous_hash, 'hex') as previous_hash, encode(hash, 'hex') as hash`;
 
 /** A recorded event plus its stored payload text, which the hash is computed over. */
@@ -23,10 +23,12 @@ export function decodeEventRow(row: SqlRow): StoredEvent {
     type: String(row.type),
     schemaVersion: Number(row.schema_version),
     data: JSON.parse(dataJson) as JsonObject,
-    metadata: JSON.parse(metadataJson) as JsonObject,
+    // Most events carry no metadata: skip the parse for the empty object.
+    metadata: metadataJson === '{}' ? {} : JSON.parse(metadataJson) as JsonObject,
     dataJson,
     metadataJson,
-    recordedAt: formatLedgerTime(toBigInt(row.recorded_micros)),
+    // Formatted by the database, exactly as ledgerTimeOf() writes it: ISO 8601 UTC, six decimals.
+    recordedAt: String(row.recorded_text),
     previousHash: row.previous_hash === null ? null : String(row.previous_hash),
     hash: String(row.hash),
     global: { transactionId: toBigInt(row.transaction_text), position: toBigInt(row.position) },
