@@ -26,7 +26,8 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
   const logger = pino({ level: settings.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
   const { simulator, loaded } = await catalogOrSimulator(settings);
   const { store, sql } = await openStore(settings.store, validateEventPayload);
-  const projections = new ProjectionRunner(store, sql, ALL_PROJECTIONS, undefined, store.onAppend);
+  const projections = new ProjectionRunner(store, sql, ALL_PROJECTIONS, { batchSize: 2000, pollIntervalMs: 200, wakeDelayMs: 25 },
+    store.onAppend);
   await projections.start();
   const keys = new KeyIndex();
   await keys.start(store, sql);

@@ -34,7 +34,7 @@ export class KeyIndex {
         allowedModels: document.allowedModels ?? null });
     }
     this.position = from;
-    this.subscription = store.subscribe({ after: from, onEvents: (events) => {
+    this.subscription = store.subscribe({ after: from, wakeDelayMs: 25, onEvents: (events) => {
       for (const recorded of events) {
         const event = asLumenEvent(recorded);
         if (event.type === 'ApiKeyIssued') {

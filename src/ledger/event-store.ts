@@ -83,6 +83,11 @@ export interface Subscription {
 export interface SubscribeOptions {
   after?: GlobalPosition;
   batchSize?: number;
+  /**
+   * How long to wait after a local append before reading: many appends in that window cost one
+   * read. 0 reads at once (the default).
+   */
+  wakeDelayMs?: number;
   /** Called with each batch in global order; the next batch waits for it. */
   onEvents(events: RecordedEvent[]): Promise<void> | void;
 }

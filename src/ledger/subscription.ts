@@ -16,10 +16,11 @@ export function subscribeByPolling(
   let stopped = false;
   let wake: (() => void) | undefined;
   let woken = false;
-  const unlisten = onAppend(() => {
+  const delayMs = options.wakeDelayMs ?? 0;
+  const unlisten = onAppend(debounce(delayMs, () => {
     woken = true;
     wake?.();
-  });
+  }));
   const sleep = (milliseconds: number) => new Promise<void>((resolve) => {
     if (stopped || woken) return resolve();
     const timer = setTimeout(() => resolve(), milliseconds);
@@ -54,5 +55,17 @@ export function subscribeByPolling(
       wake?.();
       await done.catch(() => undefined);
     },
+  };
+}
+
+/** Calls `action` once, `delayMs` after the first of any number of calls in that window. */
+export function debounce(delayMs: number, action: () => void): () => void {
+  if (delayMs <= 0) return action;
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      action();
+    }, delayMs);
   };
 }

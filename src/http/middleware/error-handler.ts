@@ -24,7 +24,7 @@ export function errorHandler(logger: Logger) {
       }
       ctx.status = error.status;
       ctx.set(error.headers);
-      // An unread body (refused as too large) must not be taken for the next request.
+      // A refused body is not kept: close the connection rather than parse what may follow.
       if (error.status === 413) ctx.set('connection', 'close');
       ctx.body = errorBody(error, protocolOfPath(ctx.path), ctx.state.providerKind as string | undefined);
     }

@@ -9,12 +9,18 @@ export function readJsonBody(bodyBytesMax: number) {
   return async function readBody(ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'POST' && ctx.method !== 'PUT' && ctx.method !== 'PATCH') return next();
     const declared = Number(ctx.get('content-length') || 0);
-    if (declared > bodyBytesMax) throw tooLarge(bodyBytesMax);
+    if (declared > bodyBytesMax) {
+      await discardRest(ctx, 0, bodyBytesMax);
+      throw tooLarge(bodyBytesMax);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > bodyBytesMax) throw tooLarge(bodyBytesMax);
+      if (size > bodyBytesMax) {
+        await discardRest(ctx, size, bodyBytesMax);
+        throw tooLarge(bodyBytesMax);
+      }
       chunks.push(chunk);
     }
     const raw = Buffer.concat(chunks);
@@ -34,6 +40,22 @@ export function readJsonBody(bodyBytesMax: number) {
     takeObservabilityFlag(ctx, ctx.state.body as Record<string, unknown>);
     return next();
   };
+}
+
+/**
+ * Reads and drops what is left of a refused body, so the client (still sending) receives the 413
+ * instead of a broken connection. Nothing is kept; past a hard cap the socket is closed instead.
+ */
+async function discardRest(ctx: Context, alreadyRead: number, bodyBytesMax: number): Promise<void> {
+  const discardBytesMax = Math.max(4 * bodyBytesMax, 64 * 1024 * 1024);
+  let size = alreadyRead;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > discardBytesMax) {
+      ctx.req.destroy();
+      return;
+    }
+  }
 }
 
 function tooLarge(bodyBytesMax: number): GatewayError {

@@ -142,7 +142,7 @@ async function writeRows(
          as assumed(stream_id text, version int4, hash text, next_version int4, next_hash text)
      ), locked as (
        select heads.stream_id, heads.version, heads.last_hash from lumen_streams heads
-       where heads.stream_id in (select stream_id from assumed) order by heads.stream_id for update
+       where heads.stream_id = any($3::text[]) order by heads.stream_id for update
      ), moved as (
        select assumed.stream_id from assumed left join locked using (stream_id)
        where coalesce(locked.version, -1) <> assumed.version
@@ -165,7 +165,10 @@ async function writeRows(
      union all
      select 'actual', assumed.stream_id, locked.version::text, encode(locked.last_hash, 'hex')
      from assumed left join locked using (stream_id) where exists (select 1 from moved)`,
-    [batch, heads], 'lumen_append_batch');
+    // The stream ids also travel as an array: "= any(array)" is planned as a primary-key lookup
+    // however large lumen_streams grows, where a join against the JSON rows was planned as a
+    // scan of the whole table (its row estimate knows nothing of the JSON's size).
+    [batch, heads, [...assumed.keys()].sort()], 'lumen_append_batch');
   if (result.some((row) => row.kind === 'actual')) {
     return { stale: new Map(result.map((row) => [String(row.stream_id),
       row.version === null ? null : { version: Number(row.version), hash: String(row.hash) }])) };

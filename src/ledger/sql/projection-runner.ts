@@ -7,11 +7,14 @@ import {
   compareGlobal, LOG_START, type EventStore, type GlobalPosition, type JsonObject, type RecordedEvent,
 } from '../event-store.ts';
 import type { AnyProjection } from '../projection.ts';
-import { toBigInt, type SqlExecutor, type SqlClient } from './sql-client.ts';
+import { debounce } from '../subscription.ts';
+import { toBigInt, type SqlExecutor, type SqlClient, type SqlRow } from './sql-client.ts';
 
 export interface RunnerOptions {
   batchSize: number;
   pollIntervalMs: number;
+  /** Delay between a local append and the catch-up it triggers; appends meanwhile share it. */
+  wakeDelayMs?: number;
 }
 
 interface Checkpoint { position: GlobalPosition; eventsApplied: number; version: number }
@@ -31,7 +34,9 @@ export class ProjectionRunner {
     private readonly options: RunnerOptions = { batchSize: 2000, pollIntervalMs: 200 },
     onAppend: (listener: () => void) => () => void = () => () => undefined,
   ) {
-    this.unlisten = onAppend(() => this.wake.splice(0).forEach((resolve) => resolve()));
+    // Appends wake the runner a moment later, so a busy gateway pays one catch-up step for many
+    // requests rather than a dozen statements per request; waitFor() wakes it at once.
+    this.unlisten = onAppend(debounce(options.wakeDelayMs ?? 0, () => this.wake.splice(0).forEach((resolve) => resolve())));
   }
 
   /** Starts following; projections whose version changed are rebuilt first. */
@@ -123,7 +128,8 @@ export class ProjectionRunner {
    * of them in one transaction; returns how many log events it read.
    */
   private async step(projections: AnyProjection[]): Promise<number> {
-    const stored = await Promise.all(projections.map((projection) => loadCheckpoint(this.sql, projection.name)));
+    const checkpoints = await loadCheckpoints(this.sql, projections.map((projection) => projection.name));
+    const stored = projections.map((projection) => checkpoints.get(projection.name));
     const after = stored.map((checkpoint) => checkpoint?.position ?? LOG_START)
       .reduce((earliest, position) => (compareGlobal(position, earliest) < 0 ? position : earliest));
     const events = await this.store.readAll({ after, maxCount: this.options.batchSize });
@@ -197,17 +203,24 @@ async function lockProjection(executor: SqlExecutor, name: string): Promise<void
   await executor.query(`select pg_advisory_xact_lock(hashtext('lumen_projection:' || $1))`, [name]);
 }
 
-async function loadCheckpoint(executor: SqlExecutor, name: string): Promise<Checkpoint | undefined> {
+/** The checkpoints of several projections in one query. */
+async function loadCheckpoints(executor: SqlExecutor, names: string[]): Promise<Map<string, Checkpoint>> {
   const rows = await executor.query(
-    `select projection_version, transaction_id::text as transaction_id, position, events_applied
-     from lumen_projection_checkpoints where projection = $1`, [name]);
-  const row = rows[0];
-  if (row === undefined) return undefined;
+    `select projection, projection_version, transaction_id::text as transaction_text, position, events_applied
+     from lumen_projection_checkpoints where projection = any($1::text[])`, [names]);
+  return new Map(rows.map((row) => [String(row.projection), checkpointOf(row)]));
+}
+
+function checkpointOf(row: SqlRow): Checkpoint {
   return {
-    position: { transactionId: toBigInt(row.transaction_id), position: toBigInt(row.position) },
+    position: { transactionId: toBigInt(row.transaction_text), position: toBigInt(row.position) },
     eventsApplied: Number(row.events_applied),
     version: Number(row.projection_version),
   };
+}
+
+async function loadCheckpoint(executor: SqlExecutor, name: string): Promise<Checkpoint | undefined> {
+  return (await loadCheckpoints(executor, [name])).get(name);
 }
 
 /** Every document of a projection as one canonical text, for byte-for-byte comparison. */
