@@ -34,7 +34,9 @@ export const eventSchemas = {
       accountId: id,
       keyId: id,
       appId: z.string().max(200).nullable(),
-      protocol: z.enum(['openai-chat', 'openai-completions', 'openai-embeddings', 'openai-responses', 'anthropic-messages']),
+      // The media values were added later; widening the enum leaves every recorded event valid.
+      protocol: z.enum(['openai-chat', 'openai-completions', 'openai-embeddings', 'openai-responses', 'anthropic-messages',
+        'openai-images', 'openai-audio']),
       stream: z.boolean(),
       requestedModel: z.string().max(200),
       model: z.string().max(200),

@@ -15,6 +15,7 @@ import { errorHandler } from './middleware/error-handler.ts';
 import { readJsonBody } from './middleware/read-body.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { anthropicRoutes } from './routes/anthropic.ts';
+import { mediaRoutes } from './routes/media.ts';
 import { openAIRoutes } from './routes/openai.ts';
 import { responsesRoutes } from './routes/responses.ts';
 
@@ -56,7 +57,8 @@ export function buildApp(services: AppServices): Koa {
     };
   });
   const routers = [health, adminRoutes(services), openAIRoutes(services, services.keys),
-    anthropicRoutes(services, services.keys), responsesRoutes(services, services.keys, services.storedResponses)];
+    anthropicRoutes(services, services.keys), responsesRoutes(services, services.keys, services.storedResponses),
+    mediaRoutes(services, services.keys)];
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -239,7 +239,8 @@ export class ResponsesStreamEncoder {
   private startCall(part: Extract<CanonicalStreamPart, { type: 'tool-call-start' }>): void {
     this.closeMessage('completed');
     this.closeReasoning();
-    const item = functionCallItem(outputItemId(this.identity.id, 'fc', this.output.length), { id: part.id, name: part.name, arguments: '' }, 'in_progress');
+    const item = functionCallItem(outputItemId(this.identity.id, 'fc', this.output.length), { id: part.id, name: part.name, arguments: '' }, 'in_progress',
+      this.echo.tools);
     this.calls.set(part.index, { item, outputIndex: this.addItem(item) });
   }
 

@@ -14,6 +14,7 @@ import type {
 import { assertNever, type CanonicalChatResult, type CanonicalContentPart, type CanonicalUsage, type StreamError } from './canonical.ts';
 import type { ResponseIdentity } from './canonical-to-openai-chat.ts';
 import { finishToResponses } from './finish-reasons.ts';
+import { splitToolName, type ClientSideTool } from './responses-namespaces.ts';
 import { encryptedContentFromReasoning } from './responses-reasoning.ts';
 import type { ResponsesEcho } from './responses-to-canonical.ts';
 import { usageToResponses } from './usage-mapping.ts';
@@ -56,8 +57,14 @@ export function reasoningItem(id: string, summaryText: string, part: { signature
   };
 }
 
-export function functionCallItem(id: string, call: { id: string; name: string; arguments: string }, status: ItemStatus): ResponseFunctionToolCall {
-  return { id, type: 'function_call', status, arguments: call.arguments, call_id: call.id, name: call.name };
+/** `tools` are the request's own, to give a call to a namespace tool's function its namespace back. */
+export function functionCallItem(
+  id: string,
+  call: { id: string; name: string; arguments: string },
+  status: ItemStatus,
+  tools: readonly ClientSideTool[],
+): ResponseFunctionToolCall {
+  return { id, type: 'function_call', status, arguments: call.arguments, call_id: call.id, ...splitToolName(call.name, tools) };
 }
 
 /** OpenAI's Responses error codes are a closed list; Lumen's own error types map onto it. */
@@ -104,7 +111,12 @@ function addToMessage(output: ResponseOutputItem[], responseId: string, content:
   output.push({ id: outputItemId(responseId, 'msg', output.length), type: 'message', status, role: 'assistant', content: [content] });
 }
 
-export function outputItemsFromContent(content: readonly CanonicalContentPart[], responseId: string, messageStatus: ItemStatus): ResponseOutputItem[] {
+export function outputItemsFromContent(
+  content: readonly CanonicalContentPart[],
+  responseId: string,
+  messageStatus: ItemStatus,
+  tools: readonly ClientSideTool[],
+): ResponseOutputItem[] {
   const output: ResponseOutputItem[] = [];
   for (const part of content) {
     switch (part.type) {
@@ -118,7 +130,7 @@ export function outputItemsFromContent(content: readonly CanonicalContentPart[],
         output.push(reasoningItem(outputItemId(responseId, 'rs', output.length), part.text, part));
         break;
       case 'tool-call':
-        output.push(functionCallItem(outputItemId(responseId, 'fc', output.length), part, 'completed'));
+        output.push(functionCallItem(outputItemId(responseId, 'fc', output.length), part, 'completed', tools));
         break;
       case 'image':
       case 'tool-result':
@@ -134,6 +146,6 @@ export function outputItemsFromContent(content: readonly CanonicalContentPart[],
 export function canonicalToResponses(result: CanonicalChatResult, identity: ResponseIdentity, echo: ResponsesEcho): ResponseBody {
   const outcome = finishToResponses(result.finish);
   const incompleteReason = outcome.status === 'incomplete' ? outcome.reason : undefined;
-  const output = outputItemsFromContent(result.content, identity.id, outcome.status === 'incomplete' ? 'incomplete' : 'completed');
+  const output = outputItemsFromContent(result.content, identity.id, outcome.status === 'incomplete' ? 'incomplete' : 'completed', echo.tools);
   return responseBody(identity, echo, { status: outcome.status, output, usage: result.usage, incompleteReason });
 }

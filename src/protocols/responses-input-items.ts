@@ -7,6 +7,7 @@
 
 import type { CanonicalContentPart, CanonicalMessage, ImagePart, TextPart } from './canonical.ts';
 import { imagePartFromUrl } from './openai-chat-to-canonical.ts';
+import { flatToolName } from './responses-namespaces.ts';
 import { reasoningFromItem } from './responses-reasoning.ts';
 import type { ResponsesContentPartInput, ResponsesInputItem } from './responses-schema.ts';
 import { TranslationError } from './translation-error.ts';
@@ -68,7 +69,7 @@ function addItem(messages: CanonicalMessage[], item: ResponsesInputItem, param: 
         {
           type: 'tool-call',
           id: required(item.call_id, 'call_id', param),
-          name: required(item.name, 'name', param),
+          name: item.namespace === undefined ? required(item.name, 'name', param) : flatToolName(item.namespace, required(item.name, 'name', param)),
           arguments: required(item.arguments, 'arguments', param),
         },
       ]);

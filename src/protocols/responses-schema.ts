@@ -29,6 +29,8 @@ export const responsesInputItemSchema = z.looseObject({
   content: z.union([z.string(), z.array(contentPartSchema)]).nullish(),
   call_id: z.string().optional(),
   name: z.string().optional(),
+  // The namespace of an echoed function_call to a function of a namespace tool.
+  namespace: z.string().optional(),
   arguments: z.string().optional(),
   output: z.union([z.string(), z.array(contentPartSchema)]).optional(),
   summary: z.array(summaryPartSchema).optional(),
@@ -37,13 +39,16 @@ export const responsesInputItemSchema = z.looseObject({
 });
 export type ResponsesInputItem = z.infer<typeof responsesInputItemSchema>;
 
-export const responsesToolSchema = z.looseObject({
+const toolShape = {
   type: z.string(),
   name: z.string().optional(),
   description: z.string().nullish(),
   parameters: z.record(z.string(), z.unknown()).nullish(),
   strict: z.boolean().nullish(),
-});
+};
+
+/** A function tool, or a `namespace` tool grouping function tools under `tools`. */
+export const responsesToolSchema = z.looseObject({ ...toolShape, tools: z.array(z.looseObject(toolShape)).optional() });
 export type ResponsesToolInput = z.infer<typeof responsesToolSchema>;
 
 const toolChoiceSchema = z.union([

@@ -16,6 +16,7 @@ import type { Reasoning } from 'openai/resources/shared';
 import type { CanonicalCall, CanonicalChatResult, CanonicalMessage, CanonicalTool, ResponseFormat, SamplingParameters, ToolChoice } from './canonical.ts';
 import { unmodelledFields } from './openai-chat-to-canonical.ts';
 import { inputItemsToMessages } from './responses-input-items.ts';
+import { flatToolName, type ClientSideTool } from './responses-namespaces.ts';
 import type { ResponsesRequest, ResponsesToolChoiceInput, ResponsesToolInput } from './responses-schema.ts';
 import { TranslationError } from './translation-error.ts';
 
@@ -34,7 +35,7 @@ const HOSTED_TOOL_INCLUDE = /^(web_search_call|file_search_call|code_interpreter
 /** The request fields a Responses `response` object echoes back, as OpenAI fills them in. */
 export interface ResponsesEcho {
   instructions: string | null;
-  tools: ResponsesFunctionTool[];
+  tools: ClientSideTool[];
   tool_choice: ToolChoiceOptions | ToolChoiceFunction;
   parallel_tool_calls: boolean;
   temperature: number | null;
@@ -73,28 +74,48 @@ function refuseHostedTool(tool: { type: string; name?: string | undefined }, par
   );
 }
 
-function functionTools(tools: readonly ResponsesToolInput[]): ResponsesFunctionTool[] {
-  return tools.map((tool, index) => {
-    if (tool.type !== 'function') return refuseHostedTool(tool, `tools[${index}]`);
-    if (tool.name === undefined) throw new TranslationError('invalid_request', `tools[${index}]: missing name`, `tools[${index}].name`);
-    return {
-      type: 'function',
-      name: tool.name,
-      description: tool.description ?? null,
-      parameters: tool.parameters ?? null,
-      strict: tool.strict ?? null,
-    };
+function toolName(tool: ResponsesToolInput, param: string): string {
+  if (tool.name === undefined) throw new TranslationError('invalid_request', `${param}: missing name`, `${param}.name`);
+  return tool.name;
+}
+
+function functionTool(tool: ResponsesToolInput, param: string): ResponsesFunctionTool {
+  if (tool.type !== 'function') return refuseHostedTool(tool, param);
+  return {
+    type: 'function',
+    name: toolName(tool, param),
+    description: tool.description ?? null,
+    parameters: tool.parameters ?? null,
+    strict: tool.strict ?? null,
+  };
+}
+
+/** Function tools, and namespace tools whose every member is a function tool (see responses-namespaces.ts). */
+function clientSideTools(tools: readonly ResponsesToolInput[]): ClientSideTool[] {
+  return tools.map((tool, index): ClientSideTool => {
+    if (tool.type !== 'namespace') return functionTool(tool, `tools[${index}]`);
+    const members = (tool.tools ?? []).map((member, memberIndex) => functionTool(member, `tools[${index}].tools[${memberIndex}]`));
+    return { type: 'namespace', name: toolName(tool, `tools[${index}]`), description: tool.description ?? '', tools: members };
   });
 }
 
-function canonicalTool(tool: ResponsesFunctionTool): CanonicalTool {
+type FunctionToolFields = { description?: string | null; parameters?: unknown; strict?: boolean | null };
+
+function canonicalTool(tool: FunctionToolFields, name: string): CanonicalTool {
   return {
     type: 'function',
-    name: tool.name,
+    name,
     ...(tool.description !== null && tool.description !== undefined ? { description: tool.description } : {}),
-    parameters: tool.parameters ?? { type: 'object', properties: {} },
-    ...(tool.strict !== null ? { strict: tool.strict } : {}),
+    parameters: (tool.parameters as Record<string, unknown> | null | undefined) ?? { type: 'object', properties: {} },
+    ...(tool.strict !== null && tool.strict !== undefined ? { strict: tool.strict } : {}),
   };
+}
+
+function canonicalTools(tools: readonly ClientSideTool[]): CanonicalTool[] {
+  return tools.flatMap((tool) => tool.type === 'function'
+    ? [canonicalTool(tool, tool.name)]
+    // Members are function tools: clientSideTools refused every other kind.
+    : tool.tools.map((member) => canonicalTool(member as FunctionToolFields, flatToolName(tool.name, member.name))));
 }
 
 function toolChoice(choice: ResponsesToolChoiceInput | undefined): ToolChoiceOptions | ToolChoiceFunction {
@@ -151,7 +172,7 @@ function sampling(request: ResponsesRequest): SamplingParameters {
   };
 }
 
-function echo(request: ResponsesRequest, tools: ResponsesFunctionTool[], choice: ToolChoiceOptions | ToolChoiceFunction): ResponsesEcho {
+function echo(request: ResponsesRequest, tools: ClientSideTool[], choice: ToolChoiceOptions | ToolChoiceFunction): ResponsesEcho {
   return {
     instructions: request.instructions ?? null,
     tools,
@@ -173,7 +194,7 @@ function echo(request: ResponsesRequest, tools: ResponsesFunctionTool[], choice:
 
 export function responsesToCanonical(request: ResponsesRequest): ResponsesCall {
   refuseUnsupported(request);
-  const tools = functionTools(request.tools ?? []);
+  const tools = clientSideTools(request.tools ?? []);
   const choice = toolChoice(request.tool_choice);
   const format = responseFormat(request.text);
   const instructionMessages: CanonicalMessage[] = request.instructions ? [{ role: 'system', content: [{ type: 'text', text: request.instructions }] }] : [];
@@ -194,7 +215,7 @@ export function responsesToCanonical(request: ResponsesRequest): ResponsesCall {
     request: {
       messages: [...instructionMessages, ...inputMessages],
       sampling: sampling(request),
-      ...(tools.length > 0 ? { tools: tools.map(canonicalTool) } : {}),
+      ...(tools.length > 0 ? { tools: canonicalTools(tools) } : {}),
       ...(request.tool_choice !== undefined ? { toolChoice: canonicalToolChoice(choice) } : {}),
       ...(request.parallel_tool_calls !== null && request.parallel_tool_calls !== undefined ? { parallelToolCalls: request.parallel_tool_calls } : {}),
       ...(format !== undefined ? { responseFormat: format } : {}),

@@ -1,16 +1,23 @@
-// The only place that calls `fetch` for provider adapters. It owns the timeouts, links the
+// The only place that calls providers over HTTP (through node-http-client.ts). It owns the timeouts, links the
 // client's AbortSignal to the upstream call (a client disconnect aborts the upstream request
 // and releases its socket) and bounds how much a provider may send back.
 
 import { transportError, invalidResponseError, type AbortCause } from './http-errors.ts';
 import type { ProviderError, ProviderLimits } from './provider.ts';
+import { httpPost, type UpstreamBody, type UpstreamResponse } from './node-http-client.ts';
 import { parseSse, type SseEvent } from './sse.ts';
 
 export interface UpstreamRequest {
   providerId: string;
   url: string;
   headers: Record<string, string>;
+  /** Sent as JSON, unless it is a `RawBody`. */
   body: unknown;
+}
+
+/** Bytes sent exactly as given (a multipart upload), with their own content type. */
+export class RawBody {
+  constructor(readonly bytes: Buffer, readonly contentType: string) {}
 }
 
 /** Each adapter's reading of its provider's error responses. */
@@ -50,10 +57,9 @@ function linkAbort(callerSignal: AbortSignal): LinkedAbort {
   };
 }
 
-async function readBounded(response: Response, bytesMax: number, providerId: string): Promise<string> {
+async function readBounded(response: UpstreamResponse, bytesMax: number, providerId: string): Promise<string> {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (response.body === null) return '';
   for await (const chunk of response.body) {
     total += chunk.length;
     if (total > bytesMax) {
@@ -78,14 +84,14 @@ async function send(
   callerSignal: AbortSignal,
   limits: ProviderLimits,
   mapError: ErrorMapper,
-): Promise<{ response: Response; link: LinkedAbort }> {
+): Promise<{ response: UpstreamResponse; link: LinkedAbort }> {
   const link = linkAbort(callerSignal);
   link.armTimeout(limits.requestTimeoutMs);
   try {
-    const response = await fetch(request.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...request.headers },
-      body: JSON.stringify(request.body),
+    const raw = request.body instanceof RawBody ? request.body : undefined;
+    const response = await httpPost(request.url, {
+      headers: { 'content-type': raw?.contentType ?? 'application/json', ...request.headers },
+      body: raw?.bytes ?? JSON.stringify(request.body),
       signal: link.signal,
     });
     if (!response.ok) {
@@ -122,6 +128,24 @@ export async function postJson(
   }
 }
 
+/** POSTs a body and returns the answer as text with its content type (JSON or not); failures are ProviderErrors. */
+export async function postForText(
+  request: UpstreamRequest,
+  callerSignal: AbortSignal,
+  limits: ProviderLimits,
+  mapError: ErrorMapper,
+): Promise<{ text: string; contentType: string }> {
+  const { response, link } = await send(request, callerSignal, limits, mapError);
+  try {
+    return { text: await readBounded(response, limits.responseBodyBytesMax, request.providerId),
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+  } catch (error) {
+    throw transportError(error, link.cause(), request.providerId);
+  } finally {
+    link.release();
+  }
+}
+
 /**
  * POSTs a JSON body and resolves once the provider answered with a success status, to an
  * iterable of SSE events. Reading it re-arms an idle timeout per chunk; stopping early (break,
@@ -134,19 +158,15 @@ export async function openEventStream(
   mapError: ErrorMapper,
 ): Promise<AsyncIterable<SseEvent>> {
   const { response, link } = await send(request, callerSignal, limits, mapError);
-  const body: ReadableStream<Uint8Array> | null = response.body;
-  if (body === null) {
-    link.release();
-    throw invalidResponseError(request.providerId, 'stream has no body');
-  }
-  async function* chunks(source: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const body = response.body;
+  async function* chunks(source: UpstreamBody): AsyncGenerator<Uint8Array> {
     link.armTimeout(limits.streamIdleTimeoutMs);
     for await (const chunk of source) {
       link.armTimeout(limits.streamIdleTimeoutMs);
       yield chunk;
     }
   }
-  async function* events(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  async function* events(body: UpstreamBody): AsyncGenerator<SseEvent> {
     try {
       yield* parseSse(chunks(body), { lineBytesMax: limits.sseLineBytesMax, eventBytesMax: limits.sseEventBytesMax });
     } catch (error) {

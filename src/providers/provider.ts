@@ -33,6 +33,33 @@ export interface CompletionRequest {
   request: CanonicalChatRequest;
 }
 
+/** An image generation request in OpenAI's JSON shape; the adapter sets its own model name. */
+export interface ImageGenerationRequest {
+  body: Record<string, unknown>;
+}
+
+export interface ImageGenerationResult {
+  /** The provider's answer in OpenAI's shape (`created`, `data`, optional `usage`). */
+  body: Record<string, unknown>;
+  /** Images generated: what a per-image price bills. */
+  imageCount: number;
+  /** Token usage, when the provider reports one (gpt-image models do). */
+  usage?: CanonicalUsage;
+}
+
+/** A multipart/form-data upload, bytes as the client sent them. */
+export interface TranscriptionRequest {
+  form: Buffer;
+  contentType: string;
+}
+
+export interface TranscriptionResult {
+  /** The answer as the provider sent it: JSON, or text for response_format text/srt/vtt. */
+  body: { kind: 'json'; value: Record<string, unknown> } | { kind: 'text'; text: string; contentType: string };
+  /** The audio's length as the provider reported it; undefined when the answer does not say. */
+  audioSeconds: number | undefined;
+}
+
 export interface ProviderAdapter {
   readonly id: string;
   readonly kind: ProviderKind;
@@ -46,6 +73,8 @@ export interface ProviderAdapter {
   embed?(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResult>;
   complete?(request: CompletionRequest, context: CallContext): Promise<CanonicalChatResult>;
   streamComplete?(request: CompletionRequest, context: CallContext): AsyncIterable<CanonicalStreamPart>;
+  generateImage?(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResult>;
+  transcribe?(request: TranscriptionRequest, context: CallContext): Promise<TranscriptionResult>;
 }
 
 export interface ProviderErrorInit {

@@ -27,7 +27,8 @@
 //         these arguments, if the request offers that tool; if it does not, the reply is text
 //         (never a call to another tool). Ignored in tool results, so agent loops still end.
 //       [[sim:say TEXT]] in the last message, including a tool result -> the reply text is exactly
-//         TEXT (still cut by the max-token limit). A tool directive that applies wins over it.
+//         TEXT (still cut by the max-token limit), even when the request has tools. A tool
+//         directive that applies wins over it.
 //     Both work in every wire format (OpenAI chat, Responses, Anthropic, Gemini).
 //   - Any model id is accepted and echoed back; SIMULATED_MODELS lists the advertised ones.
 //

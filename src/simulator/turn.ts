@@ -122,12 +122,12 @@ function directedToolTurn(prompt: SimulatedPrompt): ToolCallTurn | 'no_tool' | u
 export function planTurn(prompt: SimulatedPrompt, variant = 0): SimulatedTurn {
   const directed = directedToolTurn(prompt);
   if (directed !== undefined && directed !== 'no_tool') return directed;
-  const tool = directed === 'no_tool' ? undefined : chosenTool(prompt);
-  if (tool !== undefined) return toolCallTurn(tool.name, jsonTextFromSchema(tool.parametersSchema));
   // Unlike the tool directive, `[[sim:say ...]]` also works in a tool result, so a test can make
   // an agent's final answer predictable by having the tool print the directive.
   const said = sayDirectiveOf(prompt.lastMessageText);
   if (said !== undefined) return fixedTextTurn(said, prompt.maxOutputTokens);
+  const tool = directed === 'no_tool' ? undefined : chosenTool(prompt);
+  if (tool !== undefined) return toolCallTurn(tool.name, jsonTextFromSchema(tool.parametersSchema));
   const seedText = variant === 0 ? prompt.lastMessageText : `${prompt.lastMessageText}\u0000${variant}`;
   const format = prompt.responseFormat;
   switch (format.kind) {

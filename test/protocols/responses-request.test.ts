@@ -120,6 +120,39 @@ test('given each hosted tool, when translated, then a 400 unsupported_hosted_too
   assert.match(custom.message, 'custom tool "write_sql"');
 });
 
+const agentsNamespace = {
+  type: 'namespace', name: 'multi_agent_v1', description: 'Sub-agents',
+  tools: [{ type: 'function', name: 'spawn_agent', description: 'Start one', parameters: { type: 'object', properties: { task: { type: 'string' } } }, strict: false }],
+};
+
+test('given a namespace tool, when translated, then its functions reach the provider under flat names and the echo keeps the namespace', () => {
+  const call = translate({ model: 'fast', input: 'hi', tools: [weatherTool, agentsNamespace] });
+  assert.equal(call.request.tools?.map((tool) => tool.name), ['weather', 'multi_agent_v1__spawn_agent']);
+  assert.equal(call.echo.tools[1], { type: 'namespace', name: 'multi_agent_v1', description: 'Sub-agents',
+    tools: [{ type: 'function', name: 'spawn_agent', description: 'Start one', parameters: { type: 'object', properties: { task: { type: 'string' } } }, strict: false }] });
+  const body = openAIChatBody(call.request, 'gpt-5', false, { maxTokensField: 'max_completion_tokens' });
+  assert.equal((body.tools as { function: { name: string } }[]).map((tool) => tool.function.name), ['weather', 'multi_agent_v1__spawn_agent']);
+});
+
+test('given a call to a namespaced function, when rendered and echoed back, then the client sees namespace and name and the provider the flat name', () => {
+  const request = { model: 'fast', input: 'hi', tools: [agentsNamespace] };
+  const result: CanonicalChatResult = {
+    id: 'up-1', model: 'gpt', finish: { reason: 'tool_calls', rawReason: 'tool_calls' },
+    content: [{ type: 'tool-call', id: 'call_1', name: 'multi_agent_v1__spawn_agent', arguments: '{"task":"look"}' }],
+  };
+  const response = canonicalToResponses(result, { id: 'resp_1', model: 'fast', createdSeconds: 1 }, translate(request).echo);
+  const item = response.output[0] as { namespace?: string; name: string };
+  assert.equal([item.namespace, item.name], ['multi_agent_v1', 'spawn_agent']);
+  const followUp = translate({ ...request, input: [item, { type: 'function_call_output', call_id: 'call_1', output: 'started' }] });
+  const calls = followUp.request.messages[0]?.content;
+  assert.equal(calls?.[0], { type: 'tool-call', id: 'call_1', name: 'multi_agent_v1__spawn_agent', arguments: '{"task":"look"}' });
+});
+
+test('given a namespace tool holding a custom tool, when translated, then the member is refused naming its position', () => {
+  const error = refusal({ model: 'fast', input: 'hi', tools: [{ ...agentsNamespace, tools: [{ type: 'custom', name: 'write_sql' }] }] });
+  assert.equal([error.code, error.param], ['unsupported_hosted_tool', 'tools[0].tools[0]']);
+});
+
 test('given a hosted tool_choice, when translated, then it is refused the same way', () => {
   const error = refusal({ model: 'fast', input: 'hi', tool_choice: { type: 'web_search_preview' } });
   assert.is(error.code, 'unsupported_hosted_tool');

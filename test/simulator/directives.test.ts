@@ -60,6 +60,11 @@ test('given a tool directive in a tool result, when planned, then it is ignored 
   assert.is(turn.kind === 'text' ? textOfTurn(turn) : turn.kind, 'All done.');
 });
 
+test('given a say directive in a user message with tools, when planned, then the reply is the text, not a tool call', () => {
+  const turn = planTurn(prompt({ lastMessageText: 'Hi [[sim:say No tools needed.]]' }));
+  assert.is(turn.kind === 'text' ? textOfTurn(turn) : turn.kind, 'No tools needed.');
+});
+
 test('given a say directive and a token limit, when planned, then the text is exact or cut with reason length', () => {
   const said = planTurn(prompt({ lastMessageText: 'Hi [[sim:say Hello, world!]]', tools: [] }));
   assert.equal(said.kind === 'text' ? [textOfTurn(said), said.finishReason, said.outputTokens] : said.kind, ['Hello, world!', 'stop', 4]);

@@ -34,6 +34,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const CLAUDE_CODE_MODEL_NAMES = [
+  'claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5', 'claude-opus-4-8', 'claude-opus-4-7', 'claude-opus-4-6',
+  'claude-opus-4-5', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-haiku-4-5-20251001',
+];
+const CODEX_MODEL_NAMES = ['gpt-5-codex', 'gpt-5', 'gpt-5.1-codex', 'gpt-5.1', 'gpt-5.2-codex', 'gpt-5.2'];
+
 /** A catalog config pointing at the simulator, with models whose upstream names trigger its fault knobs. */
 function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
   const model = (id: string, provider: string, upstream: string, extra: Record<string, unknown> = {}) => ({
@@ -55,6 +61,14 @@ function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
       model('gemini-test', 'sim-gemini', 'gemini-2.5-flash', { capabilities: ['chat'] }),
       model('embed-test', 'sim-openai', 'text-embedding-3-small', { capabilities: ['embeddings'], tier: 'nano',
         modalities: { input: ['text'], output: ['embedding'] } }),
+      // The names Claude Code and Codex ask for by default, so the agents run unconfigured.
+      model('claude-code-test', 'sim-anthropic', 'claude-sonnet-4-6', { capabilities: ['chat'], aliases: CLAUDE_CODE_MODEL_NAMES }),
+      model('codex-test', 'sim-openai', 'gpt-5-codex', { aliases: CODEX_MODEL_NAMES }),
+      model('image-test', 'sim-openai', 'gpt-image-1', { capabilities: ['images'], modalities: { input: ['text'], output: ['image'] },
+        prices: { input_per_million_usd: '0', output_per_million_usd: '0', per_image_usd: '0.04' } }),
+      model('transcribe-test', 'sim-openai', 'whisper-1', { capabilities: ['transcriptions'], context_window: 0, max_output_tokens: 0,
+        modalities: { input: ['audio'], output: ['text'] },
+        prices: { input_per_million_usd: '0', output_per_million_usd: '0', per_audio_second_usd: '0.0001' } }),
       model('rate-limited', 'sim-openai', 'sim-error-429'),
       model('upstream-broken', 'sim-openai', 'sim-error-500'),
       model('cut-stream', 'sim-openai', 'sim-cut-after-3'),

@@ -4,7 +4,7 @@
 import type { CanonicalChatRequest, CanonicalChatResult, CanonicalStreamPart } from '../../protocols/canonical.ts';
 import { usageFromOpenAI } from '../../protocols/usage-mapping.ts';
 import { invalidResponseError } from '../http-errors.ts';
-import { openEventStream, postJson, type UpstreamRequest } from '../http-transport.ts';
+import { openEventStream, postForText, postJson, type UpstreamRequest } from '../http-transport.ts';
 import type {
   CallContext,
   CompletionRequest,
@@ -15,6 +15,7 @@ import type {
 } from '../provider.ts';
 import { driveStream } from '../stream-driver.ts';
 import { openAIErrorFromResponse } from './errors.ts';
+import { generateOpenAIImage, transcribeWithOpenAI } from './media.ts';
 import { openAIChatBody, type OpenAIRequestOptions } from './request.ts';
 import { chatResultFromOpenAI, completionResultFromOpenAI } from './response.ts';
 import { OpenAIStreamDecoder } from './stream-decoder.ts';
@@ -52,6 +53,9 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
 
   const post = (path: string, body: unknown, context: CallContext) =>
     postJson(upstream(path, body, context), context.signal, config.limits, openAIErrorFromResponse);
+
+  const postReturningText = (path: string, body: unknown, context: CallContext) =>
+    postForText(upstream(path, body, context), context.signal, config.limits, openAIErrorFromResponse);
 
   const stream = (path: string, body: unknown, context: CallContext): AsyncIterable<CanonicalStreamPart> =>
     driveStream(
@@ -95,5 +99,7 @@ export function createOpenAIAdapter(config: OpenAIAdapterConfig): ProviderAdapte
         usage: usageFromOpenAI(parsed.data.usage ?? {}),
       };
     },
+    generateImage: (request, context) => generateOpenAIImage(post, config.id, request, context),
+    transcribe: (request, context) => transcribeWithOpenAI(postReturningText, config.id, request, context),
   };
 }
