@@ -110,6 +110,28 @@ test('given a stream the provider cuts, the client gets an error and the call is
   assert.is(after.requests, before.requests + 2);
 });
 
+test('given a client that disconnects mid-stream, the upstream call is aborted and only what was generated is billed', async () => {
+  const before = (await gateway.admin('GET', `/v1/admin/accounts/${accountId}`)).body;
+  const controller = new AbortController();
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', signal: controller.signal,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(chat({ model: 'long-answer', stream: true, max_tokens: 50000 })) });
+  const reader = response.body!.getReader();
+  await reader.read();
+  controller.abort();
+  // The call is recorded once the gateway notices the disconnect.
+  let after = before;
+  for (let attempt = 0; attempt < 100 && after.requests === before.requests; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    after = (await gateway.admin('GET', `/v1/admin/accounts/${accountId}`)).body;
+  }
+  assert.is(after.requests, before.requests + 1);
+  const charged = after.spent_usd - before.spent_usd;
+  const fullAnswer = 50000 * 0.6 / 1_000_000;
+  assert.ok(charged > 0, 'what was generated is billed');
+  assert.ok(charged < fullAnswer / 2, `charged ${charged} of ${fullAnswer}: the upstream kept generating after the client left`);
+});
+
 test('given all of the above, the process is healthy, unknown routes are 404, and the ledger verifies', async () => {
   assert.is((await fetch(`${gateway.url}/healthz`)).status, 200);
   const unknownRoute = await post('/v1/nothing-here', {});

@@ -73,6 +73,7 @@ function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
       model('upstream-broken', 'sim-openai', 'sim-error-500'),
       model('cut-stream', 'sim-openai', 'sim-cut-after-3'),
       model('no-usage', 'sim-openai', 'sim-no-usage'),
+      model('long-answer', 'sim-openai', 'sim-tokens-50000', { max_output_tokens: 100000 }),
       model('unreachable', 'nowhere', 'gpt-4o-mini'),
     ],
   };
