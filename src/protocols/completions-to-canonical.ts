@@ -8,7 +8,7 @@
 
 import { assertNever, type CanonicalChatRequest, type SamplingParameters } from './canonical.ts';
 import type { CompletionsRequest } from './completions-schema.ts';
-import { unmodelledFields } from './openai-chat-to-canonical.ts';
+import { openAISampling, unmodelledFields } from './openai-chat-to-canonical.ts';
 import { TranslationError } from './translation-error.ts';
 
 /** OpenAI's default when the client sends no max_tokens. */
@@ -48,18 +48,7 @@ function promptText(prompt: CompletionsRequest['prompt']): string {
 }
 
 function sampling(request: CompletionsRequest): SamplingParameters {
-  const stop = request.stop;
-  const defined = Object.entries({
-    temperature: request.temperature,
-    topP: request.top_p,
-    maxOutputTokens: request.max_tokens ?? COMPLETIONS_DEFAULT_MAX_TOKENS,
-    stopSequences: stop === null || stop === undefined ? undefined : typeof stop === 'string' ? [stop] : stop,
-    seed: request.seed,
-    choiceCount: request.n,
-    presencePenalty: request.presence_penalty,
-    frequencyPenalty: request.frequency_penalty,
-  }).filter(([, value]) => value !== undefined && value !== null);
-  return Object.fromEntries(defined) as SamplingParameters;
+  return openAISampling(request, request.max_tokens ?? COMPLETIONS_DEFAULT_MAX_TOKENS);
 }
 
 export function completionsToCanonical(request: CompletionsRequest): CompletionsCall {

@@ -119,12 +119,23 @@ function responseFormat(format: OpenAIChatRequest['response_format']): ResponseF
   };
 }
 
-function sampling(request: OpenAIChatRequest): SamplingParameters {
+/** The sampling fields OpenAI's chat and legacy completions requests share. */
+export interface OpenAISamplingFields {
+  temperature?: number | null;
+  top_p?: number | null;
+  stop?: string | string[] | null;
+  seed?: number | null;
+  n?: number | null;
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
+}
+
+export function openAISampling(request: OpenAISamplingFields, maxOutputTokens: number | null | undefined): SamplingParameters {
   const stop = request.stop;
   const defined = Object.entries({
     temperature: request.temperature,
     topP: request.top_p,
-    maxOutputTokens: request.max_completion_tokens ?? request.max_tokens,
+    maxOutputTokens,
     stopSequences: stop === null || stop === undefined ? undefined : typeof stop === 'string' ? [stop] : stop,
     seed: request.seed,
     choiceCount: request.n,
@@ -132,6 +143,10 @@ function sampling(request: OpenAIChatRequest): SamplingParameters {
     frequencyPenalty: request.frequency_penalty,
   }).filter(([, value]) => value !== undefined && value !== null);
   return Object.fromEntries(defined) as SamplingParameters;
+}
+
+function sampling(request: OpenAIChatRequest): SamplingParameters {
+  return openAISampling(request, request.max_completion_tokens ?? request.max_tokens);
 }
 
 export function unmodelledFields(body: Record<string, unknown>, modelled: ReadonlySet<string>): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Deterministic, dependency-free hashing and pseudo-random numbers for the router.
 // Fitting must give byte-identical parameters for the same history, so nothing here
 // may depend on the platform, the clock or Math.random.
+import { seededRandom } from '../domain/seeded-random.ts';
 
 const fnvOffsetBasis = 0x811c9dc5;
 const fnvPrime = 0x01000193;
@@ -22,17 +23,6 @@ export function hashString(text: string, seed = 0): number {
   return hash >>> 0;
 }
 
-/** A small seeded generator (mulberry32): returns floats in [0, 1). */
-export function createSeededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return function nextRandom(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rounds to a fixed number of decimals so serialized parameters are stable and short. */
 export function roundTo(value: number, decimals: number): number {
@@ -41,3 +31,6 @@ export function roundTo(value: number, decimals: number): number {
   // Normalise negative zero: JSON.stringify(-0) is "0" but Object.is differs in tests.
   return rounded === 0 ? 0 : rounded;
 }
+
+/** Seeded generator for fitting; the one implementation lives in src/domain/seeded-random.ts. */
+export const createSeededRandom = seededRandom;

@@ -1,5 +1,6 @@
 // Seeded randomness, so that the same prompt always yields the same reply and the same
 // embedding, across processes and machines.
+import { seededRandom } from '../domain/seeded-random.ts';
 
 // FNV-1a over UTF-16 code units: cheap, stable and good enough to spread seeds.
 export function hashText(text: string): number {
@@ -13,17 +14,6 @@ export function hashText(text: string): number {
 
 export type RandomSource = () => number;
 
-// mulberry32: a tiny generator with a 32-bit state; returns floats in [0, 1).
-export function seededRandom(seed: number): RandomSource {
-  let state = seed >>> 0;
-  return function nextRandom(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomInteger(random: RandomSource, lowest: number, highest: number): number {
   return lowest + Math.floor(random() * (highest - lowest + 1));
@@ -37,3 +27,5 @@ export function opaqueToken(seedText: string, length: number): string {
   for (let index = 0; index < length; index += 1) token += alphabet[Math.floor(random() * 64)];
   return token;
 }
+
+export { seededRandom };
