@@ -6,6 +6,8 @@ import { badRequest, GatewayError } from '../http/errors.ts';
 import type { KeyRecord } from './key-index.ts';
 import { newRequestId, record, recordFailure, type ModelCallServices, type PreparedCall } from './model-call.ts';
 import type { LumenExtras } from './request-record.ts';
+import { countTokens } from './token-counter.ts';
+import type { CanonicalUsage } from '../protocols/canonical.ts';
 
 export interface EmbeddingCallInput {
   model: CatalogModel;
@@ -16,7 +18,8 @@ export interface EmbeddingCallInput {
   signal: AbortSignal;
 }
 
-export async function runEmbedding(services: ModelCallServices, input: EmbeddingCallInput): Promise<{ result: EmbeddingResult; extras: LumenExtras }> {
+export async function runEmbedding(services: ModelCallServices, input: EmbeddingCallInput):
+  Promise<{ result: EmbeddingResult & { usage: CanonicalUsage }; extras: LumenExtras }> {
   const adapter = services.providers.get(input.model.provider);
   if (adapter === undefined) {
     throw new GatewayError(503, 'server_error', 'provider_not_configured', `the provider "${input.model.provider}" is not configured`);
@@ -34,7 +37,9 @@ export async function runEmbedding(services: ModelCallServices, input: Embedding
     await recordFailure(services, prepared, error);
     throw error;
   }
+  const usage = result.usage ?? { inputTokens: await countTokens(input.call.request.input.join('\n')), outputTokens: 0,
+    cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 };
   const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: null, ttftMs: null,
-    usage: result.usage, usageSource: 'provider' });
-  return { result, extras };
+    usage, usageSource: result.usage === undefined ? 'tokenizer' : 'provider' });
+  return { result: { ...result, usage }, extras };
 }

@@ -24,7 +24,8 @@ export interface EmbeddingRequest {
 export interface EmbeddingResult {
   model: string;
   embeddings: number[][];
-  usage: CanonicalUsage;
+  /** Absent when the provider reports none (Gemini's batchEmbedContents); the gateway counts. */
+  usage?: CanonicalUsage;
 }
 
 /** A plain-prompt completion (OpenAI legacy Completions); only OpenAI-family servers offer it. */

@@ -113,6 +113,14 @@ test('given embeddings requests, float and base64 encodings both decode to the s
   assert.match((floats as any).lumen.audit_hash, /^[0-9a-f]{64}$/);
 });
 
+test('given a Gemini embedding model, the openai client gets embeddings and usage Lumen counted itself', async () => {
+  const result = await client.embeddings.create({ model: 'gemini-embed-test', input: ['alpha', 'beta', 'gamma'], dimensions: 8 });
+  assert.is(result.data.length, 3);
+  assert.is(result.data[2]!.embedding.length, 8);
+  assert.ok(result.usage.prompt_tokens >= 3, 'Gemini reports no usage: Lumen counts the input');
+  assert.ok((result as any).lumen.cost_usd >= 0);
+});
+
 test('given the model list, it is enriched and filterable, and single models resolve by id or alias', async () => {
   const list = await client.models.list();
   const ids = list.data.map((model) => model.id);

@@ -61,6 +61,8 @@ function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
       model('gemini-test', 'sim-gemini', 'gemini-2.5-flash', { capabilities: ['chat'] }),
       model('embed-test', 'sim-openai', 'text-embedding-3-small', { capabilities: ['embeddings'], tier: 'nano',
         modalities: { input: ['text'], output: ['embedding'] } }),
+      model('gemini-embed-test', 'sim-gemini', 'gemini-embedding-001', { capabilities: ['embeddings'], tier: 'nano',
+        modalities: { input: ['text'], output: ['embedding'] } }),
       // The names Claude Code and Codex ask for by default, so the agents run unconfigured.
       model('claude-code-test', 'sim-anthropic', 'claude-sonnet-4-6', { capabilities: ['chat'], aliases: CLAUDE_CODE_MODEL_NAMES }),
       model('codex-test', 'sim-openai', 'gpt-5-codex', { aliases: CODEX_MODEL_NAMES }),

@@ -6,12 +6,12 @@ import type { CanonicalChatResult } from '../../protocols/canonical.ts';
 import { accumulate } from '../../protocols/stream-accumulator.ts';
 import { invalidResponseError } from '../http-errors.ts';
 import { openEventStream, postJson, type UpstreamRequest } from '../http-transport.ts';
-import { ProviderError, type CallContext, type ProviderAdapter, type ProviderLimits } from '../provider.ts';
+import { ProviderError, type CallContext, type EmbeddingResult, type ProviderAdapter, type ProviderLimits } from '../provider.ts';
 import { driveStream } from '../stream-driver.ts';
 import { geminiErrorFromResponse } from './errors.ts';
 import { geminiRequestBody } from './request.ts';
 import { GeminiStreamDecoder } from './stream-decoder.ts';
-import { geminiResponseSchema } from './wire.ts';
+import { geminiBatchEmbedResponseSchema, geminiResponseSchema } from './wire.ts';
 
 export const GEMINI_API_VERSION = 'v1beta';
 
@@ -59,6 +59,19 @@ export function createGeminiAdapter(config: GeminiAdapterConfig): ProviderAdapte
         () => openEventStream(upstream('streamGenerateContent?alt=sse', body, context), context.signal, config.limits, geminiErrorFromResponse),
         new GeminiStreamDecoder(callIdPrefix()),
       );
+    },
+    async embed(request, context): Promise<EmbeddingResult> {
+      const model = `models/${context.upstreamModel}`;
+      const body = { requests: request.input.map((text) => ({ model, content: { parts: [{ text }] },
+        ...(request.dimensions !== undefined ? { outputDimensionality: request.dimensions } : {}) })) };
+      const answer = await postJson(upstream('batchEmbedContents', body, context), context.signal, config.limits, geminiErrorFromResponse);
+      const parsed = geminiBatchEmbedResponseSchema.safeParse(answer);
+      if (!parsed.success) throw invalidResponseError(config.id, parsed.error.message);
+      if (parsed.data.embeddings.length !== request.input.length) {
+        throw invalidResponseError(config.id, `${parsed.data.embeddings.length} embeddings for ${request.input.length} inputs`);
+      }
+      // batchEmbedContents reports no token usage: the gateway counts the input itself.
+      return { model: context.upstreamModel, embeddings: parsed.data.embeddings.map((embedding) => embedding.values) };
     },
   };
 }

@@ -65,3 +65,8 @@ export type GeminiResponse = z.infer<typeof geminiResponseSchema>;
 
 export const geminiErrorBodySchema = z.looseObject({ error: geminiErrorObjectSchema.nullish() });
 export type GeminiErrorObject = z.infer<typeof geminiErrorObjectSchema>;
+
+/** POST models/{model}:batchEmbedContents: one embedding per request, in order. */
+export const geminiBatchEmbedResponseSchema = z.looseObject({
+  embeddings: z.array(z.looseObject({ values: z.array(z.number()) })),
+});
