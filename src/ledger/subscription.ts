@@ -32,19 +32,19 @@ export function subscribeByPolling(
 
   const run = async () => {
     let after: GlobalPosition = options.after ?? LOG_START;
-    let idleMs = 2;
+    const pacer = new FollowPacer(pollIntervalMs);
+    const batchSize = options.batchSize ?? 1000;
     while (!stopped) {
+      const wasWoken = woken;
       woken = false;
-      const events = await store.readAll({ after, maxCount: options.batchSize ?? 1000 });
+      const events = await store.readAll({ after, maxCount: batchSize });
       if (stopped) break;
       if (events.length > 0) {
         await options.onEvents(events);
         after = events.at(-1)!.global;
-        idleMs = 2;
-        continue;
       }
-      await sleep(Math.min(idleMs, pollIntervalMs));
-      idleMs = woken ? 2 : Math.min(idleMs * 2, pollIntervalMs);
+      const delayMs = pacer.next(events.length, batchSize, wasWoken);
+      if (delayMs > 0) await sleep(delayMs);
     }
   };
   const done = run().finally(unlisten);
@@ -68,4 +68,27 @@ export function debounce(delayMs: number, action: () => void): () => void {
       action();
     }, delayMs);
   };
+}
+
+/**
+ * When a follower of the log reads next. A full batch means more is waiting: read again at once.
+ * A partial batch means it caught up: wait for the next local append (or the poll interval, for
+ * other processes' appends). An empty read right after a wake-up means the new events are not
+ * visible yet (an older transaction still runs): retry soon, backing off. Polling fast after
+ * every event instead cost several queries per request on a quiet gateway.
+ */
+export class FollowPacer {
+  private retryMs = 1;
+
+  constructor(private readonly pollIntervalMs: number) {}
+
+  next(count: number, batchSize: number, woken: boolean): number {
+    if (count >= batchSize) return 0;
+    if (count > 0 || !woken) {
+      this.retryMs = 1;
+      return this.pollIntervalMs;
+    }
+    this.retryMs = Math.min(this.retryMs * 2, this.pollIntervalMs);
+    return this.retryMs;
+  }
 }

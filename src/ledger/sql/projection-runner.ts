@@ -7,7 +7,7 @@ import {
   compareGlobal, LOG_START, type EventStore, type GlobalPosition, type JsonObject, type RecordedEvent,
 } from '../event-store.ts';
 import type { AnyProjection } from '../projection.ts';
-import { debounce } from '../subscription.ts';
+import { debounce, FollowPacer } from '../subscription.ts';
 import { toBigInt, type SqlExecutor, type SqlClient, type SqlRow } from './sql-client.ts';
 
 export interface RunnerOptions {
@@ -25,6 +25,7 @@ export class ProjectionRunner {
   private stopped = false;
   private loops: Promise<void>[] = [];
   private wake: Array<() => void> = [];
+  private wakePending = false;
   private readonly unlisten: () => void;
 
   constructor(
@@ -36,7 +37,7 @@ export class ProjectionRunner {
   ) {
     // Appends wake the runner a moment later, so a busy gateway pays one catch-up step for many
     // requests rather than a dozen statements per request; waitFor() wakes it at once.
-    this.unlisten = onAppend(debounce(options.wakeDelayMs ?? 0, () => this.wake.splice(0).forEach((resolve) => resolve())));
+    this.unlisten = onAppend(debounce(options.wakeDelayMs ?? 0, () => this.wakeUp()));
   }
 
   /** Starts following; projections whose version changed are rebuilt first. */
@@ -51,7 +52,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unlisten();
-    this.wake.splice(0).forEach((resolve) => resolve());
+    this.wakeUp();
     await Promise.all(this.loops);
   }
 
@@ -98,7 +99,7 @@ export class ProjectionRunner {
     const deadline = Date.now() + timeoutMs;
     while (!reached()) {
       if (Date.now() > deadline) throw new Error('projections did not catch up in time');
-      this.wake.splice(0).forEach((resolve) => resolve());
+      this.wakeUp();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5);
         this.waiters.add(() => { clearTimeout(timer); resolve(); });
@@ -107,21 +108,31 @@ export class ProjectionRunner {
   }
 
   private async follow(): Promise<void> {
-    let idleMs = 2;
+    const pacer = new FollowPacer(this.options.pollIntervalMs);
+    let woken = false;
     while (!this.stopped) {
       const count = await this.step(this.projections).catch((error: unknown) => {
         // A failing projection must not stop the gateway; it retries after a pause.
         process.emitWarning(`projections: ${(error as Error).message}`);
         return 0;
       });
-      if (count > 0) { idleMs = 2; continue; }
+      const delayMs = pacer.next(count, this.options.batchSize, woken);
+      woken = this.wakePending;
+      this.wakePending = false;
+      if (delayMs === 0 || woken) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleMs);
-        this.wake.push(() => { clearTimeout(timer); resolve(); });
+        const timer = setTimeout(resolve, delayMs);
+        this.wake.push(() => { clearTimeout(timer); woken = true; this.wakePending = false; resolve(); });
       });
-      idleMs = Math.min(idleMs * 2, this.options.pollIntervalMs);
     }
   }
+
+  /** Wakes the follow loop now, or, while it is reading, as soon as that read ends. */
+  private wakeUp(): void {
+    this.wakePending = true;
+    this.wake.splice(0).forEach((resolve) => resolve());
+  }
+
 
   /**
    * Reads one batch after the earliest of the projections' checkpoints and applies it to each
