@@ -1,8 +1,8 @@
 // Child processes for the gateway benchmark: the simulator and Lumen each run in their own
 // process, so neither shares an event loop with the load generator.
+import { freePort } from '../../test/support/gateway.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 export interface Child {
   process: ChildProcess;
@@ -68,17 +68,6 @@ export async function waitForHealth(url: string, child: Child, timeoutMs = 60_00
   throw new Error(`lumen did not become healthy in ${timeoutMs} ms:\n${child.output()}`);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
 /** Peak and current resident set of a live process, from /proc (Linux only), in MiB. */
 export function residentMemoryMb(pid: number): { peak_rss_mb: number; rss_mb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -100,3 +89,5 @@ export function cpuSeconds(pid: number): number {
   const ticksPerSecond = 100;
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
 }
+
+export { freePort };
