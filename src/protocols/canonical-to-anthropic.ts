@@ -52,6 +52,18 @@ export function canonicalToAnthropic(result: CanonicalChatResult, identity: Resp
   };
 }
 
+/** Anthropic's own error type names; a stream error from another provider is named by its status. */
+const ANTHROPIC_ERROR_TYPES = new Set(['invalid_request_error', 'authentication_error', 'billing_error', 'permission_error',
+  'not_found_error', 'request_too_large', 'rate_limit_error', 'api_error', 'overloaded_error', 'timeout_error']);
+const ANTHROPIC_TYPE_BY_STATUS: Record<number, string> = { 400: 'invalid_request_error', 401: 'authentication_error',
+  402: 'billing_error', 403: 'permission_error', 404: 'not_found_error', 413: 'request_too_large', 429: 'rate_limit_error',
+  504: 'timeout_error', 529: 'overloaded_error', 503: 'overloaded_error' };
+
+export function anthropicErrorType(status: number, type: string): string {
+  if (ANTHROPIC_ERROR_TYPES.has(type)) return type;
+  return ANTHROPIC_TYPE_BY_STATUS[status] ?? 'api_error';
+}
+
 export function anthropicErrorBody(error: { type: string; message: string }): Record<string, unknown> {
   return { type: 'error', error: { type: error.type, message: error.message } };
 }
@@ -99,7 +111,8 @@ export class AnthropicStreamEncoder {
           { event: 'message_stop', data: { type: 'message_stop' } },
         ];
       case 'error':
-        return [...events, { event: 'error', data: anthropicErrorBody(part.error) }];
+        return [...events, { event: 'error', data: anthropicErrorBody({ type: anthropicErrorType(part.error.status, part.error.type),
+          message: part.error.message }) }];
       default:
         return assertNever(part);
     }

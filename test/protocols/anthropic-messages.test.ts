@@ -163,6 +163,18 @@ test('given tool-call parts, when encoded, then the exact Anthropic event sequen
   });
 });
 
+test('given a stream error from another provider, when encoded for an Anthropic client, then the error type is one of Anthropic\'s', () => {
+  const encode = (status: number, type: string) => {
+    const encoder = new AnthropicStreamEncoder({ id: 'msg_1', model: 'm', createdSeconds: 0 });
+    const events = encoder.encode({ type: 'error', error: { status, type, message: 'upstream went away' } });
+    return (events.at(-1)!.data as { error: { type: string } }).error.type;
+  };
+  assert.is(encode(502, 'provider_unreachable'), 'api_error');
+  assert.is(encode(429, 'rate_limit_exceeded'), 'rate_limit_error');
+  assert.is(encode(504, 'provider_timeout'), 'timeout_error');
+  assert.is(encode(529, 'overloaded_error'), 'overloaded_error');
+});
+
 test('given a canonical refusal result, when rendered as an Anthropic body, then stop_reason is refusal', () => {
   const body = canonicalToAnthropic({ id: 'x', model: 'm', content: [], finish: { reason: 'refusal', rawReason: 'refusal' } }, identity);
   assert.is(body.stop_reason, 'refusal');
