@@ -11,6 +11,7 @@ import { validateEventPayload } from '../src/domain/events.ts';
 import { openStore } from '../src/ledger/open-store.ts';
 import { ProjectionRunner } from '../src/ledger/sql/projection-runner.ts';
 import { requestCompleted } from '../test/support/events.ts';
+import { dropSchema } from '../test/support/store.ts';
 
 const argument = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -89,10 +90,4 @@ console.log(JSON.stringify({
   peak_rss_mb: Math.round(peakRss / 1024 / 1024),
 }));
 await store.close();
-if (databaseUrl !== undefined) {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(`drop schema ${schema} cascade`);
-  await client.end();
-}
+if (databaseUrl !== undefined) await dropSchema(databaseUrl, schema);

@@ -1,6 +1,7 @@
 // The ledger's bytes on disk, per table, and the number of RequestCompleted events written,
 // read straight from the database (PostgreSQL) or from the embedded store's files once Lumen
 // has closed them (PGlite serves one process at a time).
+import { dropSchema } from '../../test/support/store.ts';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -116,17 +117,6 @@ export async function embeddedLedgerSize(pgliteDirectory: string, schema: string
   }
 }
 
-export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists ${schema} cascade`);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Bytes of every file under a directory, for the embedded store's whole footprint. */
 export function directoryBytes(directory: string): number {
   let total = 0;
@@ -137,3 +127,5 @@ export function directoryBytes(directory: string): number {
   }
   return total;
 }
+
+export { dropSchema };

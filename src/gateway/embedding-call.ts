@@ -2,9 +2,9 @@
 import type { CatalogModel } from '../catalog/model.ts';
 import type { EmbeddingsCall } from '../protocols/embeddings-protocol.ts';
 import type { EmbeddingResult } from '../providers/provider.ts';
-import { badRequest, GatewayError } from '../http/errors.ts';
+import { badRequest } from '../http/errors.ts';
 import type { KeyRecord } from './key-index.ts';
-import { newRequestId, record, recordFailure, type ModelCallServices, type PreparedCall } from './model-call.ts';
+import { adapterFor, newRequestId, record, recordFailure, type ModelCallServices, type PreparedCall } from './model-call.ts';
 import type { LumenExtras } from './request-record.ts';
 import { countTokens } from './token-counter.ts';
 import type { CanonicalUsage } from '../protocols/canonical.ts';
@@ -20,10 +20,7 @@ export interface EmbeddingCallInput {
 
 export async function runEmbedding(services: ModelCallServices, input: EmbeddingCallInput):
   Promise<{ result: EmbeddingResult & { usage: CanonicalUsage }; extras: LumenExtras }> {
-  const adapter = services.providers.get(input.model.provider);
-  if (adapter === undefined) {
-    throw new GatewayError(503, 'server_error', 'provider_not_configured', `the provider "${input.model.provider}" is not configured`);
-  }
+  const adapter = adapterFor(services, input.model);
   if (adapter.embed === undefined) throw badRequest(`the provider of "${input.model.id}" does not serve embeddings`, 'model_capability', 'model');
   const prepared: PreparedCall = {
     call: { protocol: 'openai-embeddings', requestedModel: input.call.model, stream: false, request: { messages: [], sampling: {} },

@@ -9,7 +9,7 @@ import type {
   ImageGenerationRequest, ImageGenerationResult, ProviderAdapter, TranscriptionRequest, TranscriptionResult,
 } from '../providers/provider.ts';
 import type { KeyRecord } from './key-index.ts';
-import { newRequestId, record, recordFailure, type ModelCallServices, type PreparedCall } from './model-call.ts';
+import { adapterFor, newRequestId, record, recordFailure, type ModelCallServices, type PreparedCall } from './model-call.ts';
 import type { LumenExtras, RequestProtocol } from './request-record.ts';
 
 export interface MediaCallInput {
@@ -22,10 +22,7 @@ export interface MediaCallInput {
 }
 
 function prepareMediaCall(services: ModelCallServices, input: MediaCallInput, protocol: RequestProtocol): PreparedCall {
-  const adapter = services.providers.get(input.model.provider);
-  if (adapter === undefined) {
-    throw new GatewayError(503, 'server_error', 'provider_not_configured', `the provider "${input.model.provider}" is not configured`);
-  }
+  const adapter = adapterFor(services, input.model);
   return {
     call: { protocol, requestedModel: input.requestedModel, stream: false, request: { messages: [], sampling: {} },
       principal: input.principal, appId: input.appId, bodySha256: input.bodySha256, signal: input.signal },

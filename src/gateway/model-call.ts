@@ -77,12 +77,18 @@ export function resolveModel(catalog: Catalog, name: string, principal: KeyRecor
   return model;
 }
 
-export function prepareCall(services: ModelCallServices, call: CallRequest, capability: Capability = 'chat'): PreparedCall {
-  const model = resolveModel(services.catalog, call.requestedModel, call.principal, capability);
+/** The adapter of the provider serving a model; a model whose provider is not configured is a 503. */
+export function adapterFor(services: ModelCallServices, model: CatalogModel): ProviderAdapter {
   const adapter = services.providers.get(model.provider);
   if (adapter === undefined) {
     throw new GatewayError(503, 'server_error', 'provider_not_configured', `the provider "${model.provider}" is not configured`);
   }
+  return adapter;
+}
+
+export function prepareCall(services: ModelCallServices, call: CallRequest, capability: Capability = 'chat'): PreparedCall {
+  const model = resolveModel(services.catalog, call.requestedModel, call.principal, capability);
+  const adapter = adapterFor(services, model);
   return { call, model, adapter, requestId: randomUUID().replaceAll('-', ''), startedAt: performance.now() };
 }
 

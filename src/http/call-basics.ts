@@ -21,3 +21,12 @@ export function appIdOf(ctx: Context): string | null {
 export function nowSeconds(now: () => Date): number {
   return Math.floor(now().getTime() / 1000);
 }
+
+/** Aborts the upstream call when the client goes away before the whole answer was sent. */
+export function clientGoneSignal(ctx: Context): AbortSignal {
+  const controller = new AbortController();
+  ctx.res.on('close', () => {
+    if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+  return controller.signal;
+}

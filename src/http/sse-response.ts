@@ -4,23 +4,19 @@
 // away aborts the upstream call through the request's AbortSignal.
 import { once } from 'node:events';
 import type { Context } from 'koa';
+import { clientGoneSignal } from './call-basics.ts';
 
 export class SseResponse {
   private started = false;
-  readonly abort = new AbortController();
+  /** Aborted when the client goes away before the stream ended. */
+  readonly signal: AbortSignal;
 
   constructor(private readonly ctx: Context) {
-    ctx.res.on('close', () => {
-      if (!ctx.res.writableFinished) this.abort.abort(new Error('client disconnected'));
-    });
-  }
-
-  get signal(): AbortSignal {
-    return this.abort.signal;
+    this.signal = clientGoneSignal(ctx);
   }
 
   async write(text: string): Promise<void> {
-    if (text === '' || this.abort.signal.aborted) return;
+    if (text === '' || this.signal.aborted) return;
     const response = this.ctx.res;
     if (!this.started) {
       this.started = true;

@@ -8,12 +8,11 @@ import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let gateway: TestGateway;
 let key: string;
-let keyId: string;
 let accountId: string;
 
 test.before(async () => {
   gateway = await startTestGateway();
-  ({ key, keyId, accountId } = await gateway.newKey());
+  ({ key, accountId } = await gateway.newKey());
 });
 test.after(async () => { await gateway.stop(); });
 

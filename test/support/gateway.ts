@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
+import { dropSchema } from './store.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -120,13 +121,7 @@ export async function startTestGateway(environment: Record<string, string> = {})
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       await simulator.close();
-      if (process.env.DATABASE_URL) {
-        const pg = (await import('pg')).default;
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      }
+      if (process.env.DATABASE_URL) await dropSchema(process.env.DATABASE_URL, schema);
     },
   };
 }

@@ -25,18 +25,21 @@ export async function openTestStore(settings: StoreSettings = testStoreSettings(
     settings,
     async dispose() {
       await opened.store.close();
-      if (settings.databaseUrl !== undefined) await dropSchema(settings);
+      if (settings.databaseUrl !== undefined) await dropSchema(settings.databaseUrl, settings.schema);
     },
   };
 }
 
-async function dropSchema(settings: StoreSettings): Promise<void> {
+/** Drops a test's or benchmark's schema from the PostgreSQL server, tables, guard and all. */
+export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
   const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: settings.databaseUrl });
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  // The append-only guard refuses DROP's cascade only for row triggers, so a plain drop works.
-  await client.query(`drop schema if exists ${settings.schema} cascade`);
-  await client.end();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
 }
 
 export const usingPostgres = () => Boolean(process.env.DATABASE_URL);

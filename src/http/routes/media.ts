@@ -11,7 +11,7 @@ import type { LumenExtras } from '../../gateway/request-record.ts';
 import type { Capability } from '../../catalog/model.ts';
 import { parseImageGenerationRequest, parseTranscriptionUpload } from '../../protocols/media-schema.ts';
 import { wavDurationSeconds } from '../../protocols/wav-duration.ts';
-import { appIdOf } from '../call-basics.ts';
+import { appIdOf, clientGoneSignal } from '../call-basics.ts';
 import { badRequest } from '../errors.ts';
 import { withExtras } from '../lumen-extras.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
@@ -51,13 +51,6 @@ function mediaCallInput(services: ModelCallServices, ctx: Context, requestedMode
   const principal = ctx.state.principal as KeyRecord;
   return { model: resolveModel(services.catalog, requestedModel, principal, capability), requestedModel, principal,
     appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256), signal: clientGoneSignal(ctx) };
-}
-
-/** Aborts the upstream call when the client goes away before the answer. */
-function clientGoneSignal(ctx: Context): AbortSignal {
-  const controller = new AbortController();
-  ctx.res.on('close', () => { if (!ctx.res.writableFinished) controller.abort(); });
-  return controller.signal;
 }
 
 function setExtrasHeaders(ctx: Context, extras: LumenExtras): void {

@@ -22,7 +22,7 @@ import type { LumenExtras } from '../../gateway/request-record.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
 import { notFound } from '../errors.ts';
 import { SseResponse } from '../sse-response.ts';
-import { appIdOf, callBasics, nowSeconds } from '../call-basics.ts';
+import { appIdOf, callBasics, clientGoneSignal, nowSeconds } from '../call-basics.ts';
 import { withExtras } from '../lumen-extras.ts';
 
 type Encoder = { encode(part: CanonicalStreamPart): unknown[] };
@@ -70,7 +70,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     const principal = ctx.state.principal as KeyRecord;
     const model = resolveModel(services.catalog, call.model, principal, 'embeddings');
     const completed = await runEmbedding(services, { model, call, principal, appId: appIdOf(ctx),
-      bodySha256: String(ctx.state.bodySha256), signal: abortOnClose(ctx) });
+      bodySha256: String(ctx.state.bodySha256), signal: clientGoneSignal(ctx) });
     const body = canonicalToEmbeddings(completed.result, model.id, call.encodingFormat);
     ctx.body = withExtras(body, completed.extras);
   });
@@ -95,11 +95,6 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
 
 
 
-function abortOnClose(ctx: Context): AbortSignal {
-  const controller = new AbortController();
-  ctx.res.on('close', () => { if (!ctx.res.writableFinished) controller.abort(); });
-  return controller.signal;
-}
 
 
 function listParameter(value: string | string[] | undefined): string[] {
