@@ -38,6 +38,8 @@ export const balancesProjection: Projection<BalanceDocument> = {
       }
       case 'ApiKeyIssued':
       case 'ApiKeyRevoked':
+      case 'CreditsHeld': case 'HoldSettled': case 'HoldExpired': case 'CreditsToppedUp': case 'StripeCustomerLinked':
+      case 'KeyGroupDefined': case 'ApiKeyGroupAssigned': case 'CheckpointPublished':
         return document;
       default:
         return exhaustive(event);

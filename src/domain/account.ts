@@ -82,6 +82,8 @@ export function evolveAccount(state: AccountState, event: LumenEvent, eventId: s
       return grantId === undefined ? state : { ...state, grantIds: new Set(state.grantIds).add(grantId) };
     }
     case 'RequestCompleted':
+    case 'CreditsHeld': case 'HoldSettled': case 'HoldExpired': case 'CreditsToppedUp': case 'StripeCustomerLinked':
+    case 'KeyGroupDefined': case 'ApiKeyGroupAssigned': case 'CheckpointPublished':
       return state;
     default:
       return exhaustive(event);

@@ -66,6 +66,45 @@ export const eventSchemas = {
       day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     }).strict(),
   },
+  // Billing. A hold reserves a request's maximum cost on the account before any provider is
+  // called; it resolves exactly once: settled to the actual cost, or expired (by ledger time).
+  CreditsHeld: {
+    1: z.object({ accountId: id, requestId: id, keyId: id, amountMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+      // Ledger time after which an unresolved hold may be expired by any gateway process.
+      expiresAt: z.string().datetime({ precision: 6 }) }).strict(),
+  },
+  HoldSettled: {
+    1: z.object({ accountId: id, requestId: id,
+      // What the request cost at catalog prices, and what the account is charged: never more
+      // than the hold, so no account spends past its credit; the rest is written off, visibly.
+      costMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+      chargedMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+      writtenOffMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(),
+  },
+  HoldExpired: {
+    1: z.object({ accountId: id, requestId: id, amountMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+      expiresAt: z.string().datetime({ precision: 6 }) }).strict(),
+  },
+  CreditsToppedUp: {
+    1: z.object({ accountId: id, amountMicros: micros.refine((value) => value > 0, 'must be positive'),
+      // The one-credit-per-payment key (checkout:<session id> or invoice:<invoice id>) and the Stripe ids.
+      paymentKey: z.string().min(1).max(200), stripeEventId: z.string().max(200), stripeSessionId: z.string().max(200).nullable(),
+      stripePaymentIntentId: z.string().max(200).nullable(), stripeInvoiceId: z.string().max(200).nullable(),
+      amountPaidCents: z.number().int().nonnegative(), currency: z.string().min(3).max(3) }).strict(),
+  },
+  StripeCustomerLinked: { 1: z.object({ accountId: id, customerId: z.string().min(1).max(200) }).strict() },
+  // Key groups restrict the keys assigned to them to some models and/or some clients.
+  KeyGroupDefined: {
+    1: z.object({ accountId: id, groupId: id, name: z.string().max(200),
+      models: z.array(z.string().max(200)).max(200).nullable(), clients: z.array(z.string().max(40)).max(20).nullable() }).strict(),
+  },
+  ApiKeyGroupAssigned: { 1: z.object({ accountId: id, keyId: id, groupId: id.nullable() }).strict() },
+  // A signed checkpoint of the Merkle log over every event (src/audit).
+  CheckpointPublished: {
+    1: z.object({ origin: z.string().min(1).max(200), treeSize: z.number().int().nonnegative(),
+      rootHash: z.string().regex(/^[0-9a-f]{64}$/), signedNote: z.string().max(10_000) }).strict(),
+  },
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
