@@ -2,6 +2,7 @@
 import type { AnyProjection } from '../src/ledger/projection.ts';
 import { apiKeysProjection } from './api-keys.ts';
 import { balancesProjection } from './balances.ts';
+import { openHoldsProjection } from './open-holds.ts';
 import { usageDailyProjection } from './usage-daily.ts';
 
-export const ALL_PROJECTIONS: AnyProjection[] = [balancesProjection, apiKeysProjection, usageDailyProjection];
+export const ALL_PROJECTIONS: AnyProjection[] = [balancesProjection, apiKeysProjection, usageDailyProjection, openHoldsProjection];

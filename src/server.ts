@@ -8,10 +8,17 @@ import { loadCatalog } from './catalog/load-catalog.ts';
 import type { Settings } from './config/settings.ts';
 import { validateEventPayload } from './domain/events.ts';
 import { Accounts } from './gateway/accounts.ts';
+import { AccountWriter } from './gateway/account-writer.ts';
+import { Billing } from './gateway/billing.ts';
+import { HoldSweeper } from './gateway/hold-sweeper.ts';
+import { createRateLimiter } from './gateway/rate-limit/create-rate-limiter.ts';
+import { StripeBilling } from './stripe/stripe-billing.ts';
+import { runExport } from './finance/run-export.ts';
 import { KeyIndex } from './gateway/key-index.ts';
 import { RequestContentStore } from './gateway/request-content.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
 import { buildApp } from './http/app.ts';
+import { openAuditLog } from './audit/log/audit-log.ts';
 import { openStore } from './ledger/open-store.ts';
 import { ProjectionRunner } from './ledger/sql/projection-runner.ts';
 import { createProviderRegistry } from './providers/registry.ts';
@@ -32,11 +39,22 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
   const keys = new KeyIndex();
   await keys.start(store, sql);
   const now = () => new Date();
-  const accounts = new Accounts({ store, sql, projections, keys, now });
+  const writer = new AccountWriter(store, { now });
+  const billing = new Billing(writer, settings.billing, now, logger);
+  const limiter = createRateLimiter({ redisUrl: settings.redisUrl,
+    onError: (error: Error) => logger.warn({ err: error }, 'the shared rate limiter is unreachable') });
+  const sweeper = new HoldSweeper(store, sql, writer, { now, intervalMs: settings.billing.sweepIntervalMs,
+    graceMs: settings.billing.sweepGraceMs }, (error) => logger.warn({ err: error }, 'sweeping open holds failed'));
+  sweeper.start();
+  const accounts = new Accounts({ store, sql, projections, keys, writer, now, settled: () => billing.settled() });
+  const audit = openAuditLog(settings.audit, settings.store, { store, sql, logger, now, onAppend: store.onAppend });
   const app = buildApp({
     store, catalog: loaded.catalog, providers: createProviderRegistry(loaded.catalog.providers), accounts, keys, logger, now,
+    billing, limiter, writer, stripe: stripeBillingOf(settings),
+    runExport: (request) => runExport({ store, sql, catalog: loaded.catalog }, request), lowBalanceMicros: settings.billing.lowBalanceMicros,
     storedResponses: new StoredResponses(sql), content: new RequestContentStore(sql),
     adminKey: settings.adminKey, bodyBytesMax: settings.bodyBytesMax, startedAt: Date.now(), usingSimulator: loaded.usingSimulator,
+    audit,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(settings.port, settings.host, () => resolve(listening));
@@ -53,6 +71,10 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await closed;
+      await audit.stop();
+      await sweeper.stop();
+      await billing.settled();
+      await limiter.close();
       await keys.stop();
       await projections.stop();
       await store.close();
@@ -72,4 +94,18 @@ async function catalogOrSimulator(settings: Settings) {
   }
   if (!loaded.ok) throw new Error(`${loaded.error.message}${loaded.error.issues.length > 0 ? `: ${loaded.error.issues.join('; ')}` : ''}`);
   return { simulator, loaded };
+}
+
+/** The Stripe adapter when Stripe is configured; without it the checkout routes answer 503. */
+function stripeBillingOf(settings: Settings): StripeBilling | undefined {
+  const stripe = settings.stripe;
+  if (stripe === undefined) return undefined;
+  const base = stripe.apiBase === undefined ? undefined : new URL(stripe.apiBase);
+  return new StripeBilling({
+    secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret,
+    apiHost: base === undefined ? undefined : { host: base.hostname, port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+      protocol: base.protocol === 'https:' ? 'https' : 'http' },
+    successUrl: `${stripe.publicUrl}/v1/me/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${stripe.publicUrl}/v1/me/checkout/cancelled`, portalReturnUrl: `${stripe.publicUrl}/v1/me`,
+  });
 }

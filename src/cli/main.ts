@@ -10,6 +10,10 @@ usage:
   lumen serve                      start the gateway (PORT, DATABASE_URL or LUMEN_DATA_DIR)
   lumen verify [--json]            recompute every hash and link of the ledger
   lumen projections rebuild [NAME] replay projections from zero
+  lumen audit key | keygen | verify --entry FILE --key KEY [--checkpoint FILE] | check
+                                   the Merkle audit log (lumen audit --help)
+  lumen export --from DAY --to DAY [--report journal|statements|reconciliation] [--format csv|jsonl] [--out FILE]
+                                   finance exports from the ledger
   lumen version
 
 admin (talks to LUMEN_URL, default 127.0.0.1 on PORT or 8080, with LUMEN_ADMIN_KEY or --admin-key;
@@ -30,6 +34,8 @@ const commands: Record<string, Command> = {
   serve: async (args) => (await import('./ledger-commands.ts')).serve(args),
   verify: async (args) => (await import('./ledger-commands.ts')).verify(args),
   projections: async (args) => (await import('./ledger-commands.ts')).projections(args),
+  audit: async (args) => (await import('./audit-commands.ts')).audit(args),
+  export: async (args) => (await import('./export-command.ts')).exportCommand(args),
   accounts,
   keys,
   credits,

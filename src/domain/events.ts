@@ -75,6 +75,8 @@ export const eventSchemas = {
   },
   HoldSettled: {
     1: z.object({ accountId: id, requestId: id,
+      // The amount the hold reserved, released by this settlement.
+      heldMicros: micros.refine((value) => value >= 0, 'must not be negative'),
       // What the request cost at catalog prices, and what the account is charged: never more
       // than the hold, so no account spends past its credit; the rest is written off, visibly.
       costMicros: micros.refine((value) => value >= 0, 'must not be negative'),

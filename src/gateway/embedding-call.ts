@@ -8,6 +8,8 @@ import { adapterFor, newRequestId, record, recordFailure, type ModelCallServices
 import type { LumenExtras } from './request-record.ts';
 import { countTokens } from './token-counter.ts';
 import type { CanonicalUsage } from '../protocols/canonical.ts';
+import { embeddingHoldMicros, inputTokensMax } from '../catalog/hold-estimate.ts';
+import { admit } from './admission.ts';
 
 export interface EmbeddingCallInput {
   model: CatalogModel;
@@ -16,6 +18,7 @@ export interface EmbeddingCallInput {
   appId: string | null;
   bodySha256: string;
   signal: AbortSignal;
+  setHeaders?: (headers: Record<string, string>) => void;
 }
 
 export async function runEmbedding(services: ModelCallServices, input: EmbeddingCallInput):
@@ -27,6 +30,10 @@ export async function runEmbedding(services: ModelCallServices, input: Embedding
       principal: input.principal, appId: input.appId, bodySha256: input.bodySha256, signal: input.signal },
     model: input.model, adapter, requestId: newRequestId(), startedAt: performance.now(),
   };
+  const texts = input.call.request.input;
+  const size = { textBytes: texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0), messages: texts.length, images: 0 };
+  prepared.admitted = await admit(services, { principal: input.principal, requestId: prepared.requestId,
+    demand: { amountMicros: embeddingHoldMicros(size, input.model), tokens: inputTokensMax(size) }, setHeaders: input.setHeaders });
   let result: EmbeddingResult;
   try {
     result = await adapter.embed(input.call.request, { upstreamModel: input.model.upstream, signal: input.signal });

@@ -1,20 +1,34 @@
 // An in-memory index of API keys by hash, so authenticating a request costs no database round
 // trip. It starts from the api_keys read model (as of that projection's checkpoint) and then
-// follows the log from there, so a key revoked anywhere is refused here within moments.
-import { asLumenEvent } from '../domain/events.ts';
+// follows the log from there, so a key revoked anywhere is refused here within moments. It also
+// keeps each account's plan and key groups, which every request is checked against.
+import { asLumenEvent, type LumenEvent } from '../domain/events.ts';
+import { planNamed, type Plan } from '../domain/plans.ts';
+import type { KeyGroup } from '../domain/account.ts';
 import { compareGlobal, LOG_START, type EventStore, type GlobalPosition, type Subscription } from '../ledger/event-store.ts';
 import { toBigInt, type SqlExecutor } from '../ledger/sql/sql-client.ts';
+import type { AccountAccessDocument, ApiKeyDocument } from '../../projections/api-keys.ts';
 
-export interface KeyRecord {
+interface StoredKey {
   keyId: string;
   accountId: string;
   revoked: boolean;
   allowedModels: string[] | null;
+  groupId: string | null;
+}
+
+interface AccountAccess { plan: string; groups: Map<string, KeyGroup> }
+
+/** A key as a request sees it: whose it is, and what its account's plan and its group allow. */
+export interface KeyRecord extends StoredKey {
+  plan: Plan;
+  group: KeyGroup | null;
 }
 
 export class KeyIndex {
-  private readonly byHash = new Map<string, KeyRecord>();
+  private readonly byHash = new Map<string, StoredKey>();
   private readonly hashById = new Map<string, string>();
+  private readonly accounts = new Map<string, AccountAccess>();
   private position: GlobalPosition = LOG_START;
   private subscription: Subscription | undefined;
   private readonly waiters = new Set<() => void>();
@@ -27,32 +41,32 @@ export class KeyIndex {
       : { transactionId: toBigInt(checkpoint.transaction_text), position: toBigInt(checkpoint.position) };
     // Documents read after the checkpoint may already include later events; replaying those
     // events again from the checkpoint, in order, ends in the same state.
-    const documents = await sql.query(`select document from lumen_read_models where projection = 'api_keys' and key like 'id:%'`);
+    const documents = await sql.query(
+      `select key, document from lumen_read_models where projection = 'api_keys' and (key like 'id:%' or key like 'account:%')`);
     for (const row of documents) {
-      const document = JSON.parse(String(row.document)) as KeyRecord & { keyHash: string };
+      if (String(row.key).startsWith('account:')) {
+        const account = JSON.parse(String(row.document)) as AccountAccessDocument;
+        this.accounts.set(account.accountId, { plan: account.plan, groups: new Map(Object.entries(account.groups)) });
+        continue;
+      }
+      const document = JSON.parse(String(row.document)) as ApiKeyDocument & { keyHash: string };
       this.put(document.keyHash, { keyId: document.keyId, accountId: document.accountId, revoked: document.revoked,
-        allowedModels: document.allowedModels ?? null });
+        allowedModels: document.allowedModels ?? null, groupId: document.groupId ?? null });
     }
     this.position = from;
     this.subscription = store.subscribe({ after: from, wakeDelayMs: 25, onEvents: (events) => {
-      for (const recorded of events) {
-        const event = asLumenEvent(recorded);
-        if (event.type === 'ApiKeyIssued') {
-          this.put(event.data.keyHash, { keyId: event.data.keyId, accountId: event.data.accountId, revoked: false,
-            allowedModels: event.data.allowedModels });
-        } else if (event.type === 'ApiKeyRevoked') {
-          const hash = this.hashById.get(event.data.keyId);
-          const record = hash === undefined ? undefined : this.byHash.get(hash);
-          if (record !== undefined) record.revoked = true;
-        }
-      }
+      for (const recorded of events) this.apply(asLumenEvent(recorded));
       this.position = events.at(-1)!.global;
       this.waiters.forEach((wake) => wake());
     } });
   }
 
   find(keyHash: string): KeyRecord | undefined {
-    return this.byHash.get(keyHash);
+    const stored = this.byHash.get(keyHash);
+    if (stored === undefined) return undefined;
+    const access = this.accounts.get(stored.accountId);
+    const group = stored.groupId === null ? null : (access?.groups.get(stored.groupId) ?? null);
+    return { ...stored, plan: planNamed(access?.plan ?? 'free'), group };
   }
 
   /** Resolves once the index has seen the log up to `position` (an append this process made). */
@@ -72,7 +86,38 @@ export class KeyIndex {
     await this.subscription?.close();
   }
 
-  private put(keyHash: string, record: KeyRecord): void {
+  private apply(event: LumenEvent): void {
+    switch (event.type) {
+      case 'ApiKeyIssued':
+        this.put(event.data.keyHash, { keyId: event.data.keyId, accountId: event.data.accountId, revoked: false,
+          allowedModels: event.data.allowedModels, groupId: null });
+        return;
+      case 'ApiKeyRevoked': case 'ApiKeyGroupAssigned': {
+        const hash = this.hashById.get(event.data.keyId);
+        const stored = hash === undefined ? undefined : this.byHash.get(hash);
+        if (stored === undefined) return;
+        if (event.type === 'ApiKeyRevoked') stored.revoked = true;
+        else stored.groupId = event.data.groupId;
+        return;
+      }
+      case 'AccountOpened':
+        this.accounts.set(event.data.accountId, { plan: event.data.plan, groups: new Map() });
+        return;
+      case 'AccountPlanChanged': {
+        const access = this.accounts.get(event.data.accountId);
+        if (access !== undefined) access.plan = event.data.plan;
+        return;
+      }
+      case 'KeyGroupDefined':
+        this.accounts.get(event.data.accountId)?.groups.set(event.data.groupId,
+          { name: event.data.name, models: event.data.models, clients: event.data.clients });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private put(keyHash: string, record: StoredKey): void {
     this.byHash.set(keyHash, record);
     this.hashById.set(record.keyId, keyHash);
   }

@@ -1,7 +1,9 @@
 // Image generation and audio transcription calls: like a chat call each is resolved, sent and
 // recorded as exactly one RequestCompleted, a failure included. They are billed per unit from
 // the catalog (per image, per started audio second) on top of any tokens the provider reports.
-import { unitCostMicros } from '../catalog/model-cost.ts';
+import { estimateCostMicros, unitCostMicros } from '../catalog/model-cost.ts';
+import { inputTokensMax } from '../catalog/hold-estimate.ts';
+import { admit } from './admission.ts';
 import type { CatalogModel } from '../catalog/model.ts';
 import { badRequest, GatewayError } from '../http/errors.ts';
 import { emptyUsage } from '../protocols/canonical.ts';
@@ -19,6 +21,17 @@ export interface MediaCallInput {
   appId: string | null;
   bodySha256: string;
   signal: AbortSignal;
+  setHeaders?: (headers: Record<string, string>) => void;
+}
+
+/** Audio is held as if it ran one second per kilobyte (generous for any codec), at most four hours. */
+const AUDIO_SECONDS_HOLD_MAX = 4 * 3600;
+const IMAGE_OUTPUT_TOKENS_HOLD = 8_192;
+
+async function admitMedia(services: ModelCallServices, prepared: PreparedCall, input: MediaCallInput, amountMicros: number,
+  tokens: number): Promise<void> {
+  prepared.admitted = await admit(services, { principal: input.principal, requestId: prepared.requestId,
+    demand: { amountMicros, tokens }, setHeaders: input.setHeaders });
 }
 
 function prepareMediaCall(services: ModelCallServices, input: MediaCallInput, protocol: RequestProtocol): PreparedCall {
@@ -51,6 +64,11 @@ export async function runImageGeneration(
   const adapter: ProviderAdapter = prepared.adapter;
   if (adapter.generateImage === undefined) throw missingMethod(input.model, 'image generation');
   const generateImage = adapter.generateImage.bind(adapter);
+  const images = typeof request.body.n === 'number' && Number.isSafeInteger(request.body.n) && request.body.n > 0 ? request.body.n : 1;
+  const promptTokens = inputTokensMax({ textBytes: Buffer.byteLength(String(request.body.prompt ?? '')), messages: 1, images: 0 });
+  const outputTokens = images * Math.min(input.model.maxOutputTokens, IMAGE_OUTPUT_TOKENS_HOLD);
+  await admitMedia(services, prepared, input, unitCostMicros({ images }, input.model)
+    + estimateCostMicros({ inputTokens: promptTokens, outputTokens }, input.model), promptTokens);
   const context = { upstreamModel: input.model.upstream, signal: input.signal };
   const result = await send(services, prepared, () => generateImage(request, context));
   const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: null, ttftMs: null,
@@ -69,6 +87,9 @@ export async function runTranscription(
   const adapter: ProviderAdapter = prepared.adapter;
   if (adapter.transcribe === undefined) throw missingMethod(input.model, 'audio transcription');
   const transcribe = adapter.transcribe.bind(adapter);
+  // The provider bills by its own reading of the length, which a header need not match.
+  const heldSeconds = Math.min(AUDIO_SECONDS_HOLD_MAX, Math.ceil(Math.max(measuredSeconds ?? 0, request.form.length / 1000)));
+  await admitMedia(services, prepared, input, unitCostMicros({ audioSeconds: heldSeconds }, input.model), 0);
   const context = { upstreamModel: input.model.upstream, signal: input.signal };
   const result = await send(services, prepared, () => transcribe(request, context));
   const audioSeconds = result.audioSeconds ?? measuredSeconds;

@@ -17,8 +17,9 @@ import type { KeyRecord } from './key-index.ts';
 import { lumenExtras, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
 import type { RequestContentStore } from './request-content.ts';
 import { countTokens, promptText, textOfParts } from './token-counter.ts';
+import { admit, chatDemand, limitsOf, type Admitted, type AdmissionServices } from './admission.ts';
 
-export interface ModelCallServices {
+export interface ModelCallServices extends AdmissionServices {
   catalog: Catalog;
   providers: ProviderRegistry;
   store: EventStore;
@@ -41,6 +42,10 @@ export interface CallRequest {
   headers?: Record<string, string>;
   /** Set when the client sent "observability": true: the body to keep beside the ledger. */
   keepContent?: { body: unknown };
+  /** The client's "max_cost_usd": caps the hold, and with it the output limit sent upstream. */
+  maxCostMicros?: number;
+  /** Response headers decided before the answer starts (x-ratelimit-*). */
+  setHeaders?: (headers: Record<string, string>) => void;
 }
 
 export interface PreparedCall {
@@ -49,6 +54,8 @@ export interface PreparedCall {
   adapter: ProviderAdapter;
   requestId: string;
   startedAt: number;
+  /** Set once the call was admitted: its hold and the tokens counted against the rate limit. */
+  admitted?: Admitted;
 }
 
 export interface CompletedCall {
@@ -68,8 +75,15 @@ export function resolveModel(catalog: Catalog, name: string, principal: KeyRecor
   const resolution = catalog.resolve(name);
   if (!resolution.ok) throw notFound(resolution.error.message, 'model_not_found', 'model');
   const model = resolution.model;
+  // A key group hides the models outside it: to that key they do not exist.
+  if (principal.group !== null && principal.group.models !== null && !principal.group.models.includes(model.id)) {
+    throw notFound(`The model \`${name}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
+  }
   if (principal.allowedModels !== null && !principal.allowedModels.includes(model.id)) {
     throw forbidden(`this key may not use the model "${name}"`, 'model_not_allowed');
+  }
+  if (!principal.plan.allowedTiers.includes(model.tier)) {
+    throw forbidden(`the ${principal.plan.title} plan does not include ${model.tier}-tier models such as "${name}"`, 'tier_not_allowed');
   }
   if (!model.capabilities.includes(capability)) {
     throw badRequest(`the model "${name}" does not support ${capability}`, 'model_capability', 'model');
@@ -92,7 +106,16 @@ export function prepareCall(services: ModelCallServices, call: CallRequest, capa
   return { call, model, adapter, requestId: randomUUID().replaceAll('-', ''), startedAt: performance.now() };
 }
 
+/** Rate limits and the hold for a chat call; a refusal is thrown before any provider is called. */
+export async function admitChat(services: ModelCallServices, prepared: PreparedCall): Promise<void> {
+  const { call } = prepared;
+  const demand = chatDemand(call.request, prepared.model, call.maxCostMicros);
+  prepared.admitted = await admit(services, { principal: call.principal, requestId: prepared.requestId, demand,
+    setHeaders: call.setHeaders });
+}
+
 export async function runCall(services: ModelCallServices, prepared: PreparedCall): Promise<CompletedCall> {
+  await admitChat(services, prepared);
   const { call, adapter, model } = prepared;
   const context = { upstreamModel: model.upstream, signal: call.signal, headers: call.headers };
   let result: CanonicalChatResult;
@@ -116,11 +139,18 @@ export async function runCall(services: ModelCallServices, prepared: PreparedCal
  * can still answer with a plain error); anything later ends the stream with an error part.
  */
 export async function streamCall(services: ModelCallServices, prepared: PreparedCall, sink: StreamSink): Promise<void> {
+  await admitChat(services, prepared);
   const { call, adapter, model } = prepared;
-  const context = { upstreamModel: model.upstream, signal: call.signal, headers: call.headers };
+  // The upstream call ends when the client leaves, or when the answer has used up its hold.
+  const upstream = new AbortController();
+  const abortUpstream = () => upstream.abort(call.signal.reason);
+  call.signal.addEventListener('abort', abortUpstream, { once: true });
+  const context = { upstreamModel: model.upstream, signal: upstream.signal, headers: call.headers };
   const accumulator = new StreamAccumulator();
+  const meter = new OutputMeter(prepared.admitted?.outputTokensMax ?? Number.POSITIVE_INFINITY);
   let ttftMs: number | null = null;
   let partCount = 0;
+  let holdExhausted = false;
   let last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }> | undefined;
   try {
     const parts = call.completion !== undefined && adapter.streamComplete !== undefined
@@ -133,11 +163,21 @@ export async function streamCall(services: ModelCallServices, prepared: Prepared
         ttftMs = performance.now() - prepared.startedAt;
       }
       await sink.write(part);
+      if (await meter.exceeded(part)) {
+        // The provider went past the output limit its hold pays for: stop it, and end the
+        // client's stream cleanly as a length cut-off.
+        holdExhausted = true;
+        upstream.abort(new Error('the answer used up its hold'));
+        last = { type: 'finish', finish: { reason: 'length', rawReason: 'hold_exhausted' } };
+        break;
+      }
     }
   } catch (error) {
     if (!(error instanceof ProviderError) || partCount > 0) throw error;
     await recordFailure(services, prepared, error);
     throw error;
+  } finally {
+    call.signal.removeEventListener('abort', abortUpstream);
   }
   last ??= { type: 'error', error: { status: call.signal.aborted ? 499 : 502, type: 'stream_ended',
     message: 'the provider ended the stream without finishing' } };
@@ -145,9 +185,11 @@ export async function streamCall(services: ModelCallServices, prepared: Prepared
   const { usage, source } = await usageOf(snapshot.usage, call.request, textOfParts(snapshot.content));
   const ending = last.type === 'error'
     ? { status: last.error.status, errorCode: last.error.type, finishReason: 'error' }
-    : { status: 200, errorCode: null, finishReason: last.finish.reason };
+    : { status: 200, errorCode: holdExhausted ? 'hold_exhausted' : null, finishReason: last.finish.reason };
   const extras = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source, contentKept: true });
   await keepContent(services, prepared, extras, snapshot);
+  // A stream Lumen cut off never got the provider's usage: the client gets Lumen's count.
+  if (holdExhausted) await sink.write({ type: 'usage', usage });
   await sink.end(last, extras);
 }
 
@@ -174,6 +216,7 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
   const appended = await services.store.append(`request-${requestId}`, [{
     id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data,
   }], 'no_stream');
+  settleAdmission(services, prepared, data.costMicros, data.inputTokens + data.outputTokens, data.day);
   return lumenExtras(data, appended.events[0]!.hash);
 }
 
@@ -198,6 +241,40 @@ async function usageOf(reported: CanonicalUsage | undefined, request: CanonicalC
   const usage: CanonicalUsage = { inputTokens: await countTokens(promptText(request)), outputTokens: await countTokens(outputText),
     cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 };
   return { usage, source: 'tokenizer' as const };
+}
+
+/** Settles the hold to the recorded cost and gives back the rate-limit tokens the call did not use. */
+function settleAdmission(services: ModelCallServices, prepared: PreparedCall, costMicros: number, tokensUsed: number, day: string): void {
+  const admitted = prepared.admitted;
+  if (admitted === undefined) return;
+  services.billing.settle(admitted.hold, costMicros, day);
+  const unused = admitted.rateTokens - tokensUsed;
+  if (unused > 0 && services.limiter !== undefined) {
+    void services.limiter.refund(prepared.call.principal.keyId, limitsOf(prepared.call.principal), unused).catch(() => undefined);
+  }
+}
+
+/**
+ * Counts a stream's output tokens as they pass, to stop an answer that outruns its hold: the
+ * output limit the hold pays for was sent upstream, so a provider that keeps going ignores it.
+ * Lumen counts with its own tokenizer, which disagrees with a provider's by a few percent; the
+ * margin keeps an answer that merely ends at its limit from being cut off as it finishes.
+ * What such a stream costs beyond its hold is written off at settlement, never charged.
+ */
+class OutputMeter {
+  private tokens = 0;
+  private readonly limit: number;
+  constructor(outputTokensMax: number) {
+    this.limit = outputTokensMax + Math.max(16, Math.ceil(outputTokensMax / 10));
+  }
+
+  async exceeded(part: CanonicalStreamPart): Promise<boolean> {
+    if (!Number.isFinite(this.limit)) return false;
+    const text = part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'refusal-delta' ? part.text
+      : part.type === 'tool-call-delta' ? part.argumentsDelta : part.type === 'tool-call-start' ? part.name : '';
+    if (text !== '') this.tokens += await countTokens(text);
+    return this.tokens > this.limit;
+  }
 }
 
 export function newRequestId(): string {

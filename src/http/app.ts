@@ -14,6 +14,14 @@ import { VERSION } from '../version.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { readJsonBody } from './middleware/read-body.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { auditRoutes } from './routes/audit.ts';
+import type { OpenedAuditLog } from '../audit/log/audit-log.ts';
+import { adminCheckoutRoutes, checkoutRoutes, planRoutes, stripeWebhookRoutes } from './routes/billing.ts';
+import { selfServiceRoutes } from './routes/self-service.ts';
+import { adminExportRoutes } from './routes/admin-exports.ts';
+import type { ExportRequest } from '../finance/run-export.ts';
+import type { AccountWriter } from '../gateway/account-writer.ts';
+import type { StripeBilling } from '../stripe/stripe-billing.ts';
 import { anthropicRoutes } from './routes/anthropic.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { openAIRoutes } from './routes/openai.ts';
@@ -30,6 +38,11 @@ export interface AppServices extends ModelCallServices {
   bodyBytesMax: number;
   startedAt: number;
   usingSimulator: boolean;
+  writer: AccountWriter;
+  stripe: StripeBilling | undefined;
+  lowBalanceMicros: number;
+  runExport: (request: ExportRequest) => Promise<string>;
+  audit: OpenedAuditLog;
 }
 
 export function buildApp(services: AppServices): Koa {
@@ -45,18 +58,23 @@ export function buildApp(services: AppServices): Koa {
   const health = new Router();
   health.get('/healthz', async function healthz(ctx) {
     const store = await services.store.health();
-    ctx.status = store.ok ? 200 : 503;
+    const audit = services.audit.health();
+    ctx.status = store.ok && audit.ok ? 200 : 503;
     ctx.body = {
-      status: store.ok ? 'ok' : 'degraded',
+      status: store.ok && audit.ok ? 'ok' : 'degraded',
       version: VERSION,
       uptime_sec: Math.round((Date.now() - services.startedAt) / 1000),
       store,
+      audit,
       providers: services.catalog.providers.map((provider) => ({ id: provider.id, kind: provider.kind })),
       simulated: services.usingSimulator,
       models_per_tier: services.catalog.modelsPerTier(),
     };
   });
-  const routers = [health, adminRoutes(services), openAIRoutes(services, services.keys),
+  // Public routes first: the key-checking routers below guard every path under their prefix.
+  const routers = [health, auditRoutes({ ...services, audit: services.audit.log }),
+    planRoutes(), stripeWebhookRoutes(services), adminCheckoutRoutes(services), adminExportRoutes(services), adminRoutes(services),
+    checkoutRoutes(services), selfServiceRoutes(services), openAIRoutes(services, services.keys),
     anthropicRoutes(services, services.keys), responsesRoutes(services, services.keys, services.storedResponses),
     mediaRoutes(services, services.keys)];
   for (const router of routers) {

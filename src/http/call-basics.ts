@@ -9,7 +9,9 @@ export function callBasics(ctx: Context, sse: SseResponse) {
   return { principal: ctx.state.principal as KeyRecord, appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256),
     signal: sse.signal,
     // "observability": true (taken out of the body by the body reader) keeps the content beside the ledger.
-    keepContent: ctx.state.observability === true ? { body: ctx.state.body as unknown } : undefined };
+    keepContent: ctx.state.observability === true ? { body: ctx.state.body as unknown } : undefined,
+    maxCostMicros: ctx.state.maxCostMicros as number | undefined,
+    setHeaders: (headers: Record<string, string>) => ctx.set(headers) };
 }
 
 export function appIdOf(ctx: Context): string | null {

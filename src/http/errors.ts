@@ -16,6 +16,8 @@ export class GatewayError extends Error {
     readonly headers: Record<string, string> = {},
     /** A provider's own error body, passed through unchanged to clients of its protocol. */
     readonly passthroughBody?: unknown,
+    /** Fields Lumen adds inside the error object, e.g. `retry_after` on a 429. */
+    readonly extraFields: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -65,10 +67,10 @@ export function errorBody(error: GatewayError, protocol: ClientProtocol, provide
     return error.passthroughBody;
   }
   if (protocol === 'anthropic') {
-    return { type: 'error', error: { type: ANTHROPIC_TYPES[error.status] ?? 'api_error', message: error.message } };
+    return { type: 'error', error: { type: ANTHROPIC_TYPES[error.status] ?? 'api_error', message: error.message, ...error.extraFields } };
   }
   const type = error.passthroughBody !== undefined ? error.type : (OPENAI_TYPES[error.status] ?? error.type);
-  return { error: { message: error.message, type, param: error.param, code: error.code } };
+  return { error: { message: error.message, type, param: error.param, code: error.code, ...error.extraFields } };
 }
 
 function sameFamily(protocol: ClientProtocol, providerKind: string): boolean {

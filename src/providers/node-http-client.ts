@@ -30,7 +30,6 @@ export function httpPost(url: string, options: { headers: Record<string, string>
       method: 'POST',
       agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
       headers: { ...options.headers, 'content-length': String(payload.length) },
-      signal: options.signal,
     }, (response) => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(response.headers)) {
@@ -50,6 +49,15 @@ export function httpPost(url: string, options: { headers: Record<string, string>
     // Node reports connection failures with the code on the error itself; the transport's error
     // mapping reads it from `cause`, as fetch reports it.
     request.on('error', (error) => reject(Object.assign(new Error(error.message), { cause: error })));
+    // The abort is linked by hand rather than with the `signal` option: Node's own link outlives
+    // the answer, and an abort after the answer ended destroyed the pooled keep-alive socket,
+    // whose error event nobody listens to (a crash). Once the request closed, abort does nothing.
+    const onAbort = () => request.destroy(Object.assign(new Error('This operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+    if (options.signal.aborted) onAbort();
+    else {
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      request.once('close', () => options.signal.removeEventListener('abort', onAbort));
+    }
     request.end(payload);
   });
 }

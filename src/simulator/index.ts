@@ -42,6 +42,7 @@
 //                                  Responses: usage null)
 //   x-sim-latency-ms: 250      | model contains sim-slow-250    -> extra delay before the first byte
 //   x-sim-output-tokens: 5000  | model contains sim-tokens-5000 -> reply length (still capped by max)
+//   x-sim-ignore-max-tokens: 1 | model contains sim-ignore-max  -> OpenAI chat ignores max_tokens
 //
 // Server options: latencyMs (before the first byte), tokensPerSecond (0/Infinity = unpaced),
 // apiKey (required as Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key or ?key= for Gemini).

@@ -16,6 +16,8 @@ export interface SimulatorKnobs {
   extraLatencyMs: number;
   // Replace the natural reply length with this many tokens (still capped by max tokens).
   forcedOutputTokens: number | undefined;
+  // A misbehaving upstream that ignores the request's output limit (OpenAI chat only).
+  ignoreMaxTokens: boolean;
 }
 
 export type HeaderLookup = (name: string) => string | undefined;
@@ -47,6 +49,7 @@ export function parseKnobs(header: HeaderLookup, model: string): SimulatorKnobs 
       LIMITS.cutAfterEventsMax,
     ),
     omitUsage: isTruthy(header('x-sim-omit-usage')) || model.includes('sim-no-usage'),
+    ignoreMaxTokens: isTruthy(header('x-sim-ignore-max-tokens')) || model.includes('sim-ignore-max'),
     extraLatencyMs:
       boundedInteger(header('x-sim-latency-ms') ?? modelMarker(model, /sim-slow-(\d+)/), 0, LIMITS.latencyMsMax) ?? 0,
     forcedOutputTokens: boundedInteger(

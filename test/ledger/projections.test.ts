@@ -28,6 +28,20 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 let eventCounter = 0;
+/** A charge is what the gateway writes for a call: a hold, the call's record, the settlement. */
+function toEvents(step: Step, run: number): NewEvent[] {
+  if (step.kind !== 'charge') return [toEvent(step, run)];
+  const accountId = `r${run}-acct${step.account}`;
+  const requestId = `req${(eventCounter += 1)}`;
+  return [
+    { id: `${requestId}-held`, type: 'CreditsHeld', schemaVersion: 1, data: { accountId, requestId, keyId: 'k',
+      amountMicros: step.costMicros + 5, expiresAt: '2026-11-23T10:15:00.000000Z' } },
+    toEvent(step, run),
+    { id: `${requestId}-settled`, type: 'HoldSettled', schemaVersion: 1, data: { accountId, requestId, heldMicros: step.costMicros + 5,
+      costMicros: step.costMicros, chargedMicros: step.costMicros, writtenOffMicros: 0, day: `2026-11-2${step.day}` } },
+  ];
+}
+
 function toEvent(step: Step, run: number): NewEvent {
   const accountId = `r${run}-acct${step.account}`;
   const id = `e${(eventCounter += 1)}`;
@@ -56,8 +70,8 @@ test('given any sequence of appends, rebuilding every projection from zero equal
       const incremental = new ProjectionRunner(store.store, store.sql, ALL_PROJECTIONS, { batchSize, pollIntervalMs: 50 });
       await incremental.start();
       for (const [index, step] of steps.entries()) {
-        const event = toEvent(step, run);
-        await store.store.append(`account-${String(event.data.accountId)}`, [event], 'any');
+        const events = toEvents(step, run);
+        await store.store.append(`account-${String(events[0]!.data.accountId)}`, events, 'any');
         if (index % 3 === 0) for (const projection of ALL_PROJECTIONS) await incremental.catchUp(projection);
       }
       for (const projection of ALL_PROJECTIONS) await incremental.catchUp(projection);
@@ -94,7 +108,8 @@ test('given a live runner, when events are appended, then it follows and waitFor
   await runner.waitFor(result.events.at(-1)!.global);
   await runner.stop();
   const document = await readDocument<{ balanceMicros: number; plan: string }>(store.sql, 'balances', 'live');
-  assert.equal(document, { accountId: 'live', name: 'Live', plan: 'pro', grantedMicros: 42, chargedMicros: 0, balanceMicros: 42, requests: 0 });
+  assert.equal(document, { accountId: 'live', name: 'Live', plan: 'pro', grantedMicros: 42, toppedUpMicros: 0, chargedMicros: 0,
+    writtenOffMicros: 0, heldMicros: 0, openHolds: 0, balanceMicros: 42, requests: 0 });
 });
 
 test('given a projection whose version changed, when the runner starts, then it rebuilds it from zero', async () => {

@@ -19,7 +19,9 @@ export interface TestGateway {
   dataDir: string | undefined;
   admin<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** Opens an account with credits and returns a fresh key for it. */
-  newKey(options?: { creditsUsd?: number; allowedModels?: string[] }): Promise<{ accountId: string; keyId: string; key: string }>;
+  /** Accounts default to the Enterprise plan, so that tests of other concerns meet no plan limit. */
+  newKey(options?: { creditsUsd?: number; allowedModels?: string[]; plan?: string }):
+    Promise<{ accountId: string; keyId: string; key: string }>;
   stop(): Promise<void>;
   output(): string;
 }
@@ -72,6 +74,10 @@ function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
       model('transcribe-test', 'sim-openai', 'whisper-1', { capabilities: ['transcriptions'], context_window: 0, max_output_tokens: 0,
         modalities: { input: ['audio'], output: ['text'] },
         prices: { input_per_million_usd: '0', output_per_million_usd: '0', per_audio_second_usd: '0.0001' } }),
+      // Billing: an upstream that ignores max_tokens (it always writes 400 tokens), a high-tier model.
+      model('ignores-limit', 'sim-openai', 'sim-ignore-max-sim-tokens-400'),
+      model('high-test', 'sim-openai', 'gpt-4o', { tier: 'high',
+        prices: { input_per_million_usd: '2.50', output_per_million_usd: '10.00' } }),
       model('rate-limited', 'sim-openai', 'sim-error-429'),
       model('upstream-broken', 'sim-openai', 'sim-error-500'),
       model('cut-stream', 'sim-openai', 'sim-cut-after-3'),
@@ -100,6 +106,11 @@ export async function startTestGateway(environment: Record<string, string> = {})
   let output = '';
   child.stdout!.on('data', (chunk) => { output += chunk; });
   child.stderr!.on('data', (chunk) => { output += chunk; });
+  let stopping = false;
+  // A gateway that dies in the middle of a test leaves only "connection refused" behind: say why.
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`\nthe test gateway exited (${code ?? signal}):\n${output.slice(-4000)}\n`);
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, () => output);
 
@@ -111,12 +122,14 @@ export async function startTestGateway(environment: Record<string, string> = {})
   return {
     url, simulator, schema, dataDir, admin, output: () => output,
     async newKey(options = {}) {
-      const account = await admin('POST', '/v1/admin/accounts', { name: 'Test account', credits_usd: options.creditsUsd ?? 10 });
+      const account = await admin('POST', '/v1/admin/accounts', { name: 'Test account', credits_usd: options.creditsUsd ?? 10,
+        plan: options.plan ?? 'enterprise' });
       const key = await admin('POST', `/v1/admin/accounts/${account.body.id}/keys`,
         { name: 'test', allowed_models: options.allowedModels ?? null });
       return { accountId: account.body.id, keyId: key.body.id, key: key.body.key };
     },
     async stop() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -3,7 +3,8 @@
 import type { Context, Next } from 'koa';
 import { hashApiKey, presentedKey, secretsEqual } from '../../gateway/api-keys.ts';
 import type { KeyIndex, KeyRecord } from '../../gateway/key-index.ts';
-import { GatewayError, unauthorized } from '../errors.ts';
+import { GatewayError, forbidden, unauthorized } from '../errors.ts';
+import { clientKindOf } from '../../gateway/client-kind.ts';
 
 export interface Principal extends KeyRecord {}
 
@@ -16,6 +17,13 @@ export function authenticateKey(keys: KeyIndex) {
     const record = keys.find(hashApiKey(key));
     if (record === undefined) throw unauthorized('invalid API key', 'invalid_api_key');
     if (record.revoked) throw unauthorized('this API key has been revoked', 'revoked_api_key');
+    const clients = record.group?.clients ?? null;
+    if (clients !== null) {
+      const client = clientKindOf(ctx.get('user-agent') || undefined);
+      if (!clients.includes(client)) {
+        throw forbidden(`this key's group only allows ${clients.join(', ')}; this request comes from ${client}`, 'client_not_allowed');
+      }
+    }
     ctx.state.principal = record satisfies Principal;
     return next();
   };

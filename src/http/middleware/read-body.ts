@@ -38,6 +38,7 @@ export function readJsonBody(bodyBytesMax: number) {
       throw badRequest('the request body must be a JSON object', 'invalid_json');
     }
     takeObservabilityFlag(ctx, ctx.state.body as Record<string, unknown>);
+    takeMaxCost(ctx, ctx.state.body as Record<string, unknown>);
     return next();
   };
 }
@@ -73,4 +74,22 @@ function takeObservabilityFlag(ctx: Context, body: Record<string, unknown>): voi
   if (typeof flag !== 'boolean') throw badRequest('observability must be true or false', 'invalid_request', 'observability');
   delete body.observability;
   ctx.state.observability = flag;
+}
+
+/**
+ * Lumen's own "max_cost_usd" caps what one request may cost: the hold, and with it the output
+ * limit sent upstream. Like "observability" it never reaches a provider.
+ */
+function takeMaxCost(ctx: Context, body: Record<string, unknown>): void {
+  if (!('max_cost_usd' in body)) return;
+  const value = body.max_cost_usd;
+  delete body.max_cost_usd;
+  if (value === null) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1_000_000) {
+    throw badRequest('max_cost_usd must be a positive number of dollars', 'invalid_request', 'max_cost_usd');
+  }
+  // A cap rounds down to whole micro-dollars: never allow more than the caller said.
+  const micros = Math.floor(value * 1_000_000);
+  if (micros < 1) throw badRequest('max_cost_usd must be at least one micro-dollar (0.000001)', 'max_cost_too_low', 'max_cost_usd');
+  ctx.state.maxCostMicros = micros;
 }

@@ -9,6 +9,8 @@ import type { BalanceDocument } from '../../../projections/balances.ts';
 import { authenticateAdmin } from '../middleware/authenticate.ts';
 import { GatewayError, badRequest, notFound } from '../errors.ts';
 import { parseBody } from '../parse-body.ts';
+import { PLAN_NAMES } from '../../domain/plans.ts';
+import { CLIENT_KINDS } from '../../gateway/client-kind.ts';
 
 const usdAmount = z.union([z.number(), z.string()]).transform((value, context) => {
   try {
@@ -22,11 +24,21 @@ const usdAmount = z.union([z.number(), z.string()]).transform((value, context) =
 const openAccountSchema = z.object({
   name: z.string().trim().min(1).max(200),
   credits_usd: usdAmount.refine((micros) => micros >= 0, 'must not be negative').default(0),
-  plan: z.string().min(1).max(40).default('free'),
+  plan: z.enum(PLAN_NAMES).default('free'),
 });
+const changePlanSchema = z.object({ plan: z.enum(PLAN_NAMES) }).strict();
+const groupSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  // Models the group's keys may see and call (catalog ids or aliases); null: every model.
+  models: z.array(z.string().min(1).max(200)).min(1).max(200).nullable().default(null),
+  // Clients the group's keys may be used from (see src/gateway/client-kind.ts); null: any client.
+  clients: z.array(z.enum(CLIENT_KINDS)).min(1).max(20).nullable().default(null),
+}).strict();
+const assignGroupSchema = z.object({ group_id: z.string().min(1).max(128).nullable() }).strict();
 const issueKeySchema = z.object({
   name: z.string().max(200).default('default'),
   allowed_models: z.array(z.string().min(1).max(200)).max(100).nullable().default(null),
+  group_id: z.string().min(1).max(128).nullable().default(null),
 });
 const grantSchema = z.object({
   credits_usd: usdAmount.refine((micros) => micros > 0, 'must be positive'),
@@ -36,8 +48,10 @@ const grantSchema = z.object({
 export function presentAccount(account: BalanceDocument) {
   return {
     id: account.accountId, object: 'account', name: account.name, plan: account.plan,
-    credits_usd: microsToUsd(account.grantedMicros), spent_usd: microsToUsd(account.chargedMicros),
-    balance_usd: microsToUsd(account.balanceMicros), balance_micros: account.balanceMicros, requests: account.requests,
+    credits_usd: microsToUsd(account.grantedMicros + account.toppedUpMicros), granted_usd: microsToUsd(account.grantedMicros),
+    topped_up_usd: microsToUsd(account.toppedUpMicros), spent_usd: microsToUsd(account.chargedMicros),
+    balance_usd: microsToUsd(account.balanceMicros), balance_micros: account.balanceMicros,
+    held_usd: microsToUsd(account.heldMicros), open_holds: account.openHolds, requests: account.requests,
   };
 }
 
@@ -68,10 +82,31 @@ export function adminRoutes({ accounts, adminKey, catalog, content }: AdminServi
   router.post('/accounts/:id/keys', async function issueKey(ctx) {
     const input = parseBody(issueKeySchema, ctx.state.body ?? {});
     const allowedModels = input.allowed_models === null ? null : catalogIds(catalog, input.allowed_models);
-    const issued = await rejectionsAsErrors(() => accounts.issueKey(ctx.params.id!, { name: input.name, allowedModels }));
+    const issued = await rejectionsAsErrors(() => accounts.issueKey(ctx.params.id!, { name: input.name, allowedModels,
+      groupId: input.group_id }));
     ctx.status = 201;
     ctx.body = { id: issued.keyId, object: 'api_key', key: issued.key, prefix: issued.keyPrefix, name: issued.name,
-      account_id: ctx.params.id, allowed_models: issued.allowedModels };
+      account_id: ctx.params.id, allowed_models: issued.allowedModels, group_id: issued.groupId };
+  });
+
+  router.put('/accounts/:id/plan', async function changePlan(ctx) {
+    const input = parseBody(changePlanSchema, ctx.state.body);
+    ctx.body = presentAccount(await rejectionsAsErrors(() => accounts.changePlan(ctx.params.id!, input.plan)));
+  });
+
+  router.post('/accounts/:id/groups', async function defineGroup(ctx) {
+    const input = parseBody(groupSchema, ctx.state.body);
+    const models = input.models === null ? null : catalogIds(catalog, input.models, 'models');
+    const group = await rejectionsAsErrors(() => accounts.defineGroup(ctx.params.id!, { name: input.name, models, clients: input.clients }));
+    ctx.status = 201;
+    ctx.body = { id: group.groupId, object: 'key_group', account_id: ctx.params.id, name: group.name, models: group.models,
+      clients: group.clients };
+  });
+
+  router.put('/accounts/:id/keys/:keyId/group', async function assignGroup(ctx) {
+    const input = parseBody(assignGroupSchema, ctx.state.body);
+    await rejectionsAsErrors(() => accounts.assignGroup(ctx.params.id!, ctx.params.keyId!, input.group_id));
+    ctx.body = { id: ctx.params.keyId, object: 'api_key', group_id: input.group_id };
   });
 
   router.delete('/accounts/:id/keys/:keyId', async function revokeKey(ctx) {
@@ -101,10 +136,10 @@ export function adminRoutes({ accounts, adminKey, catalog, content }: AdminServi
 }
 
 /** Allowed models are kept as catalog ids, so an alias the key was given keeps matching. */
-function catalogIds(catalog: Catalog, names: string[]): string[] {
+function catalogIds(catalog: Catalog, names: string[], field = 'allowed_models'): string[] {
   return [...new Set(names.map((name, index) => {
     const resolution = catalog.resolve(name);
-    if (!resolution.ok) throw badRequest(`allowed_models[${index}]: ${resolution.error.message}`, 'model_not_found', `allowed_models[${index}]`);
+    if (!resolution.ok) throw badRequest(`${field}[${index}]: ${resolution.error.message}`, 'model_not_found', `${field}[${index}]`);
     return resolution.model.id;
   }))];
 }
@@ -114,7 +149,9 @@ async function rejectionsAsErrors<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (!(error instanceof AccountRejected)) throw error;
-    if (error.code === 'account_not_found' || error.code === 'key_not_found') throw notFound(error.message, error.code);
+    if (error.code === 'account_not_found' || error.code === 'key_not_found' || error.code === 'group_not_found') {
+      throw notFound(error.message, error.code);
+    }
     if (error.code === 'account_exists') throw new GatewayError(409, 'invalid_request_error', error.code, error.message);
     throw badRequest(error.message, error.code);
   }

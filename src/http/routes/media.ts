@@ -50,7 +50,8 @@ export function mediaRoutes(services: ModelCallServices, keys: KeyIndex): Router
 function mediaCallInput(services: ModelCallServices, ctx: Context, requestedModel: string, capability: Capability): MediaCallInput {
   const principal = ctx.state.principal as KeyRecord;
   return { model: resolveModel(services.catalog, requestedModel, principal, capability), requestedModel, principal,
-    appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256), signal: clientGoneSignal(ctx) };
+    appId: appIdOf(ctx), bodySha256: String(ctx.state.bodySha256), signal: clientGoneSignal(ctx),
+    setHeaders: (headers) => ctx.set(headers) };
 }
 
 function setExtrasHeaders(ctx: Context, extras: LumenExtras): void {

@@ -70,7 +70,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     const principal = ctx.state.principal as KeyRecord;
     const model = resolveModel(services.catalog, call.model, principal, 'embeddings');
     const completed = await runEmbedding(services, { model, call, principal, appId: appIdOf(ctx),
-      bodySha256: String(ctx.state.bodySha256), signal: clientGoneSignal(ctx) });
+      bodySha256: String(ctx.state.bodySha256), signal: clientGoneSignal(ctx), setHeaders: (headers) => ctx.set(headers) });
     const body = canonicalToEmbeddings(completed.result, model.id, call.encodingFormat);
     ctx.body = withExtras(body, completed.extras);
   });
@@ -78,14 +78,19 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
   router.get('/models', async function listModels(ctx) {
     const input = listParameter(ctx.query.input) as InputModality[];
     const output = listParameter(ctx.query.output) as OutputModality[];
-    ctx.body = { object: 'list', data: services.catalog.list({ input, output }).map((model) => toOpenAIModel(model)) };
+    const visible = groupModels(ctx.state.principal as KeyRecord);
+    ctx.body = { object: 'list', data: services.catalog.list({ input, output })
+      .filter((model) => visible === null || visible.includes(model.id)).map((model) => toOpenAIModel(model)) };
   });
 
   const showModel = async function showModel(ctx: Context) {
     // Model ids may name a provider: /v1/models/anthropic/claude-sonnet-4-6.
     const name = [ctx.params.provider, ctx.params.id].filter((part) => part !== undefined).join('/');
     const resolution = services.catalog.resolve(name);
-    if (!resolution.ok) throw notFound(resolution.error.message, 'model_not_found', 'model');
+    const visible = groupModels(ctx.state.principal as KeyRecord);
+    if (!resolution.ok || (visible !== null && !visible.includes(resolution.model.id))) {
+      throw notFound(`The model \`${name}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
+    }
     ctx.body = toOpenAIModel(resolution.model);
   };
   router.get('/models/:id', showModel);
@@ -96,6 +101,11 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
 
 
 
+
+/** The models a key's group lets it see; null: every model. */
+function groupModels(principal: KeyRecord): readonly string[] | null {
+  return principal.group?.models ?? null;
+}
 
 function listParameter(value: string | string[] | undefined): string[] {
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');

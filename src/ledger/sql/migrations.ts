@@ -106,6 +106,46 @@ const MIGRATIONS: Migration[] = [
       create index lumen_request_content_account on lumen_request_content (account_id, created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'merkle log of the ledger',
+    sql: `
+      -- The Merkle log over every event in global order (src/audit/log). Leaf i seals the event
+      -- hash of the i-th event; its leaf hash is SHA-256(0x00 || event hash) (RFC 9162).
+      create table lumen_audit_leaves (
+        leaf_index bigint primary key,
+        event_hash bytea not null unique
+      );
+      -- Interior perfect subtrees, only of every fourth level (src/audit/strata.ts); the others
+      -- are refolded from these and the leaves when a proof needs them.
+      create table lumen_audit_nodes (
+        level smallint not null,
+        node_index bigint not null,
+        hash bytea not null,
+        primary key (level, node_index)
+      );
+      -- How far the log is sealed: one row, moved by the one sealer holding the advisory lock.
+      create table lumen_audit_state (
+        singleton boolean primary key check (singleton),
+        tree_size bigint not null,
+        transaction_id xid8 not null,
+        position bigint not null
+      );
+      create function lumen_audit_refuse_change() returns trigger language plpgsql as $$
+      begin
+        raise exception '% is append-only: % refused', tg_table_name, tg_op
+          using errcode = 'insufficient_privilege';
+      end $$;
+      create trigger lumen_audit_leaves_no_update_delete before update or delete on lumen_audit_leaves
+        for each row execute function lumen_audit_refuse_change();
+      create trigger lumen_audit_leaves_no_truncate before truncate on lumen_audit_leaves
+        for each statement execute function lumen_audit_refuse_change();
+      create trigger lumen_audit_nodes_no_update_delete before update or delete on lumen_audit_nodes
+        for each row execute function lumen_audit_refuse_change();
+      create trigger lumen_audit_nodes_no_truncate before truncate on lumen_audit_nodes
+        for each statement execute function lumen_audit_refuse_change();
+    `,
+  },
 ];
 
 export async function migrate(client: SqlClient): Promise<number> {

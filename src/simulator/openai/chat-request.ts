@@ -82,7 +82,7 @@ export function chatPrompt(request: ChatRequest, knobs: SimulatorKnobs): Simulat
     tools,
     toolChoice: openAiToolChoice(request.tool_choice),
     responseFormat: openAiResponseFormat(request.response_format),
-    maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
+    maxOutputTokens: knobs.ignoreMaxTokens ? undefined : (request.max_completion_tokens ?? request.max_tokens ?? undefined),
     forcedOutputTokens: knobs.forcedOutputTokens,
   };
 }
