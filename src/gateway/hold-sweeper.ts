@@ -64,7 +64,9 @@ export class HoldSweeper {
     const now = this.options.now();
     const before = ledgerTimeOf(new Date(now.getTime() - this.options.graceMs));
     const rows = await this.sql.query(
-      `select document from lumen_read_models where projection = 'open_holds' order by key limit $1`, [this.options.batchMax ?? 500]);
+      // Oldest first, so that a crowd of young holds never hides an old one past the batch limit.
+      `select document from lumen_read_models where projection = 'open_holds'
+       order by (document::jsonb ->> 'heldAt'), key limit $1`, [this.options.batchMax ?? 500]);
     const result: SweepResult = { settled: 0, expired: 0, looked: 0 };
     for (const row of rows) {
       const hold = JSON.parse(String(row.document)) as OpenHoldDocument;
