@@ -1,26 +1,6 @@
-// Offline router evaluation. Prints one JSON line.
-//   node --import tsx scripts/router-eval.ts [--train FILE...] [--test FILE...] [--kinds N]
+// Offline router evaluation, the same code path as `lumen router eval`. Prints one JSON line.
+//   node --import tsx scripts/router-eval.ts [eval options, see src/routing/router-command.ts]
 // With no files: the fixed, seeded 50/50 split of every MMLU file in the routing data folder.
-import { runRouterEval, type EvalOptions } from '../src/routing/eval-command.ts';
+import { runRouterCommand } from '../src/routing/router-command.ts';
 
-function parseArguments(argumentList: readonly string[]): EvalOptions {
-  const trainFiles: string[] = [];
-  const testFiles: string[] = [];
-  const fitOptions: Record<string, number> = {};
-  let target: string[] | undefined;
-  for (let index = 0; index < argumentList.length; index += 1) {
-    const argument = argumentList[index] as string;
-    if (argument === '--train') target = trainFiles;
-    else if (argument === '--test') target = testFiles;
-    else if (argument === '--kinds') fitOptions['kindCount'] = Number(argumentList[(index += 1)]);
-    else if (argument === '--prior') fitOptions['priorStrength'] = Number(argumentList[(index += 1)]);
-    else if (argument === '--temperature') fitOptions['kindTemperature'] = Number(argumentList[(index += 1)]);
-    else if (argument === '--kinds-per-prompt') fitOptions['kindsPerPrompt'] = Number(argumentList[(index += 1)]);
-    else if (target !== undefined) target.push(argument);
-    else throw new Error(`unexpected argument ${argument}`);
-  }
-  return { trainFiles, testFiles, fitOptions };
-}
-
-const report = await runRouterEval(parseArguments(process.argv.slice(2)));
-process.stdout.write(`${JSON.stringify(report)}\n`);
+process.exitCode = await runRouterCommand(['eval', ...process.argv.slice(2)]);

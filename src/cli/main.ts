@@ -14,6 +14,8 @@ usage:
                                    the Merkle audit log (lumen audit --help)
   lumen export --from DAY --to DAY [--report journal|statements|reconciliation] [--format csv|jsonl] [--out FILE]
                                    finance exports from the ledger
+  lumen router eval --train FILE... --test FILE...
+                                   fit the router from labelled prompts and print APGR, CPT and latency
   lumen version
 
 admin (talks to LUMEN_URL, default 127.0.0.1 on PORT or 8080, with LUMEN_ADMIN_KEY or --admin-key;
@@ -36,6 +38,7 @@ const commands: Record<string, Command> = {
   projections: async (args) => (await import('./ledger-commands.ts')).projections(args),
   audit: async (args) => (await import('./audit-commands.ts')).audit(args),
   export: async (args) => (await import('./export-command.ts')).exportCommand(args),
+  router: async (args) => (await import('../routing/router-command.ts')).runRouterCommand(args),
   accounts,
   keys,
   credits,

@@ -2,7 +2,7 @@
 // per model, cheapest first), decontamination and the fixed split. Pure: callers read files.
 import { parseCsv } from './csv.ts';
 import { hashString } from './hashing.ts';
-import type { HistoryRow } from './parameters.ts';
+import type { RatedRequest } from './parameters.ts';
 
 export type LabelledPrompt = {
   readonly prompt: string;
@@ -51,19 +51,14 @@ export function isTrainingPrompt(prompt: string): boolean {
   return hashString(prompt, splitSeed) % 2 === 0;
 }
 
-/** Correctness becomes a score of 1 or 0. */
-export function scoreFromCorrectness(correct: boolean): number {
-  return correct ? 1 : 0;
+/** Correctness stands in for a caller's rating: right -> 5 (best), wrong -> 1 (worst). */
+export function ratingFromCorrectness(correct: boolean): number {
+  return correct ? 5 : 1;
 }
 
-/** A 1..5 rating becomes a score in [0, 1]: 1 -> 0, 3 -> 0.5, 5 -> 1. */
-export function scoreFromRating(rating: number): number {
-  const clamped = Math.min(Math.max(rating, 1), 5);
-  return (clamped - 1) / 4;
-}
-
-export function historyFromLabelledPrompts(prompts: readonly LabelledPrompt[]): HistoryRow[] {
+/** The labelled prompts as the ledger would hold them: one rated request per model and prompt. */
+export function ratedRequestsFromLabelledPrompts(prompts: readonly LabelledPrompt[]): RatedRequest[] {
   return prompts.flatMap((labelled) =>
-    labelled.outcomes.map(([modelId, correct]) => ({ promptText: labelled.prompt, modelId, score: scoreFromCorrectness(correct) })),
+    labelled.outcomes.map(([modelId, correct]) => ({ promptText: labelled.prompt, modelId, rating: ratingFromCorrectness(correct) })),
   );
 }

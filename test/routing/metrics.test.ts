@@ -34,6 +34,32 @@ test('given a hand-worked case with two bins, when computing metrics, then APGR 
   assert.is(metrics.strongAccuracyPercent, 75);
 });
 
+test('given four prompts and four bins, when computing metrics, then every sweep point, APGR and CPT match the hand result', () => {
+  // Scores 0.4, 0.3, 0.2, 0.1 give edges 0.1, 0.175, 0.25, 0.325, 0.4 (positions 0, 0.75, 1.5,
+  // 2.25, 3 between sorted scores), so 100%, 75%, 50%, 25% and (last edge, strict) 0% go strong.
+  // Weak is right on the two lowest scores, strong on all but the lowest: weak 50%, strong 75%.
+  // Accuracy by share: 0% -> 50, 25% -> 75, 50% -> 100, 75% -> 100, 100% -> 75.
+  // trapz: .25 * (62.5 + 87.5 + 100 + 87.5) = 84.375; APGR = (84.375 - 50) / 25 = 1.375.
+  // CPT(50%): target 62.5, numpy's search lands in the first segment: 0 + 12.5 * 25 / 25 = 12.5.
+  // CPT(80%): target 70 -> 20.
+  const four: LabelledScore[] = [
+    { score: 0.4, weakCorrect: false, strongCorrect: true },
+    { score: 0.3, weakCorrect: false, strongCorrect: true },
+    { score: 0.2, weakCorrect: true, strongCorrect: true },
+    { score: 0.1, weakCorrect: true, strongCorrect: false },
+  ];
+  const metrics = routingMetrics(four, 4);
+  assert.equal(metrics.points.map((point) => [point.strongPercent, point.accuracyPercent]), [[0, 50], [25, 75], [50, 100], [75, 100], [100, 75]]);
+  assert.ok(Math.abs(metrics.apgr - 1.375) < 1e-12);
+  assert.ok(Math.abs(metrics.cpt50Percent - 12.5) < 1e-12);
+  assert.ok(Math.abs(metrics.cpt80Percent - 20) < 1e-12);
+});
+
+test('given a router that ranks backwards, when computing metrics, then APGR falls below one half', () => {
+  const backwards = rows.map((row) => ({ ...row, score: -row.score }));
+  assert.ok(routingMetrics(backwards, 2).apgr < 0.5);
+});
+
 test('given scores that say nothing, when computing metrics, then APGR is 0.5 and CPT(50%) is 50%', () => {
   // All scores equal: every edge is the same value; all but the last send everything to the strong
   // model, the last sends nothing. Points (0, weak) and (1, strong): a straight line, area halfway.
