@@ -31,9 +31,11 @@ export class KeyIndex {
   private readonly accounts = new Map<string, AccountAccess>();
   private position: GlobalPosition = LOG_START;
   private subscription: Subscription | undefined;
+  private store: EventStore | undefined;
   private readonly waiters = new Set<() => void>();
 
   async start(store: EventStore, sql: SqlExecutor): Promise<void> {
+    this.store = store;
     const checkpoints = await sql.query(
       `select transaction_id::text as transaction_text, position from lumen_projection_checkpoints where projection = 'api_keys'`);
     const checkpoint = checkpoints[0];
@@ -67,6 +69,16 @@ export class KeyIndex {
     const access = this.accounts.get(stored.accountId);
     const group = stored.groupId === null ? null : (access?.groups.get(stored.groupId) ?? null);
     return { ...stored, plan: planNamed(access?.plan ?? 'free'), group };
+  }
+
+  /**
+   * Catches up with everything committed so far. A key issued through another process reaches
+   * this index a moment later; a key not found is looked up again after this, so it works at
+   * once everywhere. Bounded: an unknown key costs one position query and a short wait at most.
+   */
+  async catchUpWithLog(timeoutMs = 2_000): Promise<void> {
+    const last = await this.store?.lastPosition?.();
+    if (last !== undefined) await this.waitFor(last, timeoutMs).catch(() => undefined);
   }
 
   /** Resolves once the index has seen the log up to `position` (an append this process made). */

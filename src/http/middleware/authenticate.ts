@@ -14,7 +14,12 @@ export function authenticateKey(keys: KeyIndex) {
     if (key === undefined) {
       throw unauthorized('no API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"', 'missing_api_key');
     }
-    const record = keys.find(hashApiKey(key));
+    const keyHash = hashApiKey(key);
+    let record = keys.find(keyHash);
+    if (record === undefined) {
+      await keys.catchUpWithLog();
+      record = keys.find(keyHash);
+    }
     if (record === undefined) throw unauthorized('invalid API key', 'invalid_api_key');
     if (record.revoked) throw unauthorized('this API key has been revoked', 'revoked_api_key');
     const clients = record.group?.clients ?? null;
