@@ -4,10 +4,9 @@
 // covering the request, and if this process dies first the hold sweeper settles it from that
 // RequestCompleted (src/gateway/hold-sweeper.ts).
 import { AccountRejected } from '../domain/account.ts';
-import type { Micros } from '../domain/money.ts';
+import { microsToUsdString, type Micros } from '../domain/money.ts';
 import { ledgerTimeOf } from '../ledger/hash-chain.ts';
 import { GatewayError } from '../http/errors.ts';
-import { microsToUsdString } from '../domain/money.ts';
 import type { AccountWriter } from './account-writer.ts';
 
 export interface BillingSettings {

@@ -28,10 +28,7 @@ test.before(async () => {
 });
 test.after(async () => { await gateway.stop(); });
 
-async function get(path: string, key?: string) {
-  const response = await fetch(`${gateway.url}${path}`, { headers: key === undefined ? {} : { authorization: `Bearer ${key}` } });
-  return { status: response.status, headers: response.headers, body: await response.json() as any };
-}
+const get = (path: string, key?: string) => gateway.request('GET', path, { key });
 
 async function chatAuditHash(key: string): Promise<string> {
   const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST',

@@ -11,16 +11,8 @@ let gateway: TestGateway;
 test.before(async () => { gateway = await startTestGateway(); });
 test.after(async () => { await gateway.stop(); });
 
-async function get(path: string, key: string) {
-  const response = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
-  return { status: response.status, body: await response.json() as any };
-}
-
-async function post(path: string, key: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${gateway.url}${path}`, { method: 'POST', body: JSON.stringify(body),
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers } });
-  return { status: response.status, headers: response.headers, body: await response.json() as any };
-}
+const get = (path: string, key: string) => gateway.request('GET', path, { key });
+const post = (path: string, key: string, body: unknown) => gateway.request('POST', path, { key, body });
 
 test('given an account that cannot cover the most a request may cost, it gets 402 in each protocol before any provider call', async () => {
   const { key, accountId } = await gateway.newKey({ creditsUsd: 0.001 });

@@ -13,16 +13,12 @@ let stripe: StripeStandIn;
 test.before(async () => {
   stripe = await StripeStandIn.start();
   gateway = await startTestGateway({ STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    STRIPE_API_BASE: `http://127.0.0.1:${stripe.apiHost.port}`, ...(process.env.REDIS_URL ? {} : {}) });
+    STRIPE_API_BASE: `http://127.0.0.1:${stripe.apiHost.port}` });
 });
 test.after(async () => { await gateway.stop(); await stripe.close(); });
 
-async function call(method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${gateway.url}${path}`, { method,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    headers: { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), 'content-type': 'application/json', ...headers } });
-  return { status: response.status, headers: response.headers, body: await response.json() as any };
-}
+const call = (method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
+  gateway.request(method, path, { key, body, headers });
 
 const chat = (key: string, model = 'gpt-test', headers: Record<string, string> = {}) =>
   call('POST', '/v1/chat/completions', key, { model, max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }, headers);

@@ -17,9 +17,11 @@ export interface TestGateway {
   simulator: RunningSimulator;
   schema: string;
   dataDir: string | undefined;
+  /** A JSON request with an API key (or none); a string body is sent as is (signed webhooks). */
+  request(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }):
+    Promise<{ status: number; headers: Headers; body: any }>;
   admin<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
-  /** Opens an account with credits and returns a fresh key for it. */
-  /** Accounts default to the Enterprise plan, so that tests of other concerns meet no plan limit. */
+  /** Opens an account with credits and returns a fresh key for it. Accounts default to the Enterprise plan, so that tests of other concerns meet no plan limit. */
   newKey(options?: { creditsUsd?: number; allowedModels?: string[]; plan?: string }):
     Promise<{ accountId: string; keyId: string; key: string }>;
   stop(): Promise<void>;
@@ -114,13 +116,16 @@ export async function startTestGateway(environment: Record<string, string> = {})
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, () => output);
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`,
-      'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: await response.json() as any };
+  const request: TestGateway['request'] = async (method, path, options = {}) => {
+    const { key, body, headers = {} } = options;
+    const response = await fetch(`${url}${path}`, { method,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), 'content-type': 'application/json', ...headers } });
+    return { status: response.status, headers: response.headers, body: await response.json() as any };
   };
+  const admin = (method: string, path: string, body?: unknown) => request(method, path, { key: ADMIN_KEY, body });
   return {
-    url, simulator, schema, dataDir, admin, output: () => output,
+    url, simulator, schema, dataDir, request, admin, output: () => output,
     async newKey(options = {}) {
       const account = await admin('POST', '/v1/admin/accounts', { name: 'Test account', credits_usd: options.creditsUsd ?? 10,
         plan: options.plan ?? 'enterprise' });
