@@ -160,6 +160,9 @@ export function evolveAccount(state: AccountState, event: LumenEvent, eventId: s
       return withoutHold(state, event.data.requestId);
     case 'RequestCompleted':
     case 'CheckpointPublished':
+    case 'RoutingDecided':
+    case 'ResponseRated':
+    case 'RouterVersionPublished':
       return state;
     default:
       return exhaustive(event);

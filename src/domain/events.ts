@@ -4,6 +4,7 @@
 import { z } from 'zod';
 
 const id = z.string().min(1).max(128);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const micros = z.number().int().refine(Number.isSafeInteger, 'must be a safe integer');
 
 export const eventSchemas = {
@@ -106,6 +107,70 @@ export const eventSchemas = {
   CheckpointPublished: {
     1: z.object({ origin: z.string().min(1).max(200), treeSize: z.number().int().nonnegative(),
       rootHash: z.string().regex(/^[0-9a-f]{64}$/), signedNote: z.string().max(10_000) }).strict(),
+  },
+  // Routing. One RoutingDecided per routed request (model "auto", a tier name, or a model with
+  // fallbacks), appended after its attempts and before the client sees the answer's end: the
+  // candidates with their predicted quality and estimated cost, the reason, the router version,
+  // and each attempt (every attempt is also its own RequestCompleted, so a failed attempt is on
+  // the ledger with its zero cost and only the served one is charged).
+  RoutingDecided: {
+    1: z.object({
+      routeId: id, accountId: id, keyId: id,
+      requestedModel: z.string().max(200),
+      routerVersion: z.string().max(100),
+      // Expected share of bad answers from a typical model, in [0, 1].
+      difficultyScore: z.number().min(0).max(1),
+      promptKind: z.string().max(60),
+      // Digest of the prompt's hashed features, kept beside the ledger for retuning.
+      featuresSha256: sha256,
+      qualityFloor: z.number().min(0).max(1),
+      maxCostMicros: micros.nullable(),
+      costWeight: z.number().min(0).nullable(),
+      brandPreference: z.array(z.string().max(100)).max(10).nullable(),
+      provider: z.string().max(100).nullable(),
+      reason: z.enum(['cheapest_above_floor', 'best_tradeoff_above_floor', 'best_quality_below_floor', 'requested', 'no_candidate']),
+      chosenModel: z.string().max(200).nullable(),
+      candidates: z.array(z.object({
+        model: z.string().max(200), provider: z.string().max(100), tier: z.string().max(20),
+        predictedQuality: z.number().min(0).max(1), estimatedCostMicros: micros.refine((value) => value >= 0, 'must not be negative'),
+        verdict: z.string().max(40),
+      }).strict()).max(100),
+      // false: the caller asked for the decision only (POST /v1/router with "execute": false).
+      executed: z.boolean(),
+      attempts: z.array(z.object({ requestId: id, model: z.string().max(200), status: z.number().int().min(100).max(599),
+        errorCode: z.string().max(100).nullable() }).strict()).max(10),
+      servedRequestId: id.nullable(),
+      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    }).strict(),
+  },
+  // A rating of one answered request by the account that made it. A later rating of the same
+  // request supersedes the earlier one; both stay on the ledger.
+  ResponseRated: {
+    1: z.object({
+      ratingId: id, requestId: id, auditHash: sha256, accountId: id, keyId: id,
+      model: z.string().max(200), tier: z.string().max(20), provider: z.string().max(100),
+      promptKind: z.string().max(60), routerVersion: z.string().max(100).nullable(),
+      rating: z.number().int().min(1).max(5),
+      notes: z.string().max(2000).nullable(),
+      supersedesRatingId: id.nullable(),
+    }).strict(),
+  },
+  // A router version goes live. Its parameters (megabytes of JSON) are kept beside the ledger in
+  // lumen_router_parameters under this digest, which the gateway checks when it loads them.
+  RouterVersionPublished: {
+    1: z.object({
+      version: z.string().min(1).max(100),
+      parametersSha256: sha256,
+      parametersBytes: z.number().int().positive(),
+      featureVersion: z.string().max(100),
+      previousVersion: z.string().max(100).nullable(),
+      source: z.enum(['bootstrap', 'retune']),
+      // What the fit read: rated requests from the ledger, labelled seed rows, distinct prompts.
+      history: z.object({ ledgerRatings: z.number().int().nonnegative(), seedRows: z.number().int().nonnegative(),
+        prompts: z.number().int().nonnegative(), historySha256: sha256 }).strict(),
+      // The counterfactual comparison with the previous version on the same history (retune).
+      report: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).nullable(),
+    }).strict(),
   },
 } as const;
 

@@ -146,6 +146,31 @@ const MIGRATIONS: Migration[] = [
         for each statement execute function lumen_audit_refuse_change();
     `,
   },
+  {
+    version: 6,
+    name: 'router parameters and prompt features',
+    sql: `
+      -- Router versions' fitted parameters (megabytes of JSON), by the digest that the
+      -- RouterVersionPublished event names. Written once, never changed.
+      create table lumen_router_parameters (
+        sha256 text primary key,
+        version text not null unique,
+        body text not null,
+        created_at timestamptz not null default now()
+      );
+      -- Each chat request's hashed prompt features (term ids, not text) and prompt kind, so a
+      -- rating can be replayed into a fit. Beside the ledger, so they can be deleted.
+      create table lumen_prompt_features (
+        request_id text primary key,
+        account_id text not null,
+        feature_version text not null,
+        prompt_kind text not null,
+        term_ids text not null,
+        created_at timestamptz not null default now()
+      );
+      create index lumen_prompt_features_account on lumen_prompt_features (account_id, created_at);
+    `,
+  },
 ];
 
 export async function migrate(client: SqlClient): Promise<number> {

@@ -1,0 +1,109 @@
+// What the router keeps beside the ledger: the parameters of each router version (too large
+// for an event; the RouterVersionPublished event names their SHA-256, checked on every load)
+// and each chat request's hashed prompt features and prompt kind, which a rating is joined with
+// when history is replayed into a fit. Feature rows are written in batches off the request
+// path: losing the last few on a crash loses training data, never money or ledger facts.
+import { createHash } from 'node:crypto';
+import type { PromptFeatures } from '../routing/features.ts';
+import type { RouterParameters } from '../routing/parameters.ts';
+import type { SqlExecutor } from '../ledger/sql/sql-client.ts';
+
+export interface PromptFeatureRow {
+  requestId: string;
+  accountId: string;
+  featureVersion: string;
+  promptKind: string;
+  features: PromptFeatures;
+}
+
+export const featureBufferLimits = { rowsPerInsert: 200, flushDelayMs: 50, queuedRowsMax: 20_000 } as const;
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The digest RoutingDecided records for the features it was decided on. */
+export function featuresSha256(features: PromptFeatures): string {
+  return sha256Hex(features.termIndices.join(','));
+}
+
+export class RouterStore {
+  private queued: PromptFeatureRow[] = [];
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly sql: SqlExecutor, private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  /** Stores a version's parameters under the SHA-256 of their JSON text; returns that digest and size. */
+  async saveParameters(parameters: RouterParameters): Promise<{ sha256: string; bytes: number }> {
+    const body = JSON.stringify(parameters);
+    const sha256 = sha256Hex(body);
+    await this.sql.query(
+      'insert into lumen_router_parameters (sha256, version, body) values ($1, $2, $3) on conflict do nothing',
+      [sha256, parameters.version, body]);
+    return { sha256, bytes: Buffer.byteLength(body) };
+  }
+
+  /** The parameters stored under a digest, checked against it; undefined when absent or altered. */
+  async loadParameters(sha256: string): Promise<RouterParameters | undefined> {
+    const rows = await this.sql.query('select body from lumen_router_parameters where sha256 = $1', [sha256]);
+    const body = rows[0]?.body;
+    if (typeof body !== 'string' || sha256Hex(body) !== sha256) return undefined;
+    return JSON.parse(body) as RouterParameters;
+  }
+
+  /** Queues a request's features; written within `flushDelayMs`. A full queue drops the row. */
+  keepFeatures(row: PromptFeatureRow): void {
+    if (this.queued.length >= featureBufferLimits.queuedRowsMax) return;
+    this.queued.push(row);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, featureBufferLimits.flushDelayMs);
+  }
+
+  /** Writes everything queued so far. */
+  async flush(): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing;
+    if (this.queued.length === 0) return;
+    const batch = this.queued.splice(0, featureBufferLimits.rowsPerInsert);
+    this.flushing = this.insert(batch).catch(this.onError).finally(() => { this.flushing = undefined; });
+    await this.flushing;
+    if (this.queued.length > 0) await this.flush();
+  }
+
+  private async insert(rows: readonly PromptFeatureRow[]): Promise<void> {
+    const values: string[] = [];
+    const parameters: unknown[] = [];
+    for (const row of rows) {
+      const at = parameters.length;
+      values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`);
+      parameters.push(row.requestId, row.accountId, row.featureVersion, row.promptKind, row.features.termIndices.join(','));
+    }
+    await this.sql.query(`insert into lumen_prompt_features (request_id, account_id, feature_version, prompt_kind, term_ids)
+      values ${values.join(', ')} on conflict (request_id) do nothing`, parameters);
+  }
+
+  /** The kept features of these requests (queued rows are flushed first). */
+  async featuresOf(requestIds: readonly string[]): Promise<Map<string, PromptFeatureRow>> {
+    await this.flush();
+    const found = new Map<string, PromptFeatureRow>();
+    for (let start = 0; start < requestIds.length; start += 1_000) {
+      const rows = await this.sql.query(
+        `select request_id, account_id, feature_version, prompt_kind, term_ids from lumen_prompt_features
+         where request_id = any($1::text[])`, [requestIds.slice(start, start + 1_000)]);
+      for (const row of rows) {
+        const text = String(row.term_ids);
+        found.set(String(row.request_id), { requestId: String(row.request_id), accountId: String(row.account_id),
+          featureVersion: String(row.feature_version), promptKind: String(row.prompt_kind),
+          features: { termIndices: text === '' ? [] : text.split(',').map(Number) } });
+      }
+    }
+    return found;
+  }
+
+  close(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

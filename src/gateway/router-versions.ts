@@ -1,0 +1,103 @@
+// Which router version is live. Versions are RouterVersionPublished events on the `router`
+// stream; their parameters live beside the ledger (router-store.ts) under the digest the event
+// names. A gateway with an empty stream publishes the shipped bootstrap version first. Every
+// process follows the stream (a short poll), so a version published by `lumen router retune`
+// goes live everywhere without a restart. Decisions read `current()`: no I/O on that path.
+import { latestSchemaVersion, type EventOf } from '../domain/events.ts';
+import { StoreError, type EventStore, type RecordedEvent } from '../ledger/event-store.ts';
+import { bootstrapRouter } from '../routing/bootstrap.ts';
+import { featureVersion } from '../routing/features.ts';
+import type { RouterParameters } from '../routing/parameters.ts';
+import type { RouterStore } from './router-store.ts';
+
+export const routerStream = 'router';
+
+export type PublishedVersion = EventOf<'RouterVersionPublished'>['data'];
+
+export interface LiveRouter {
+  readonly version: string;
+  readonly parameters: RouterParameters;
+  readonly published: PublishedVersion;
+}
+
+export interface PublishInput {
+  parameters: RouterParameters;
+  source: PublishedVersion['source'];
+  history: PublishedVersion['history'];
+  report: PublishedVersion['report'];
+}
+
+/** The published versions, oldest first. */
+export async function publishedVersions(store: EventStore): Promise<PublishedVersion[]> {
+  const events = await store.readStream(routerStream);
+  return events.filter((event) => event.type === 'RouterVersionPublished').map((event) => event.data as PublishedVersion);
+}
+
+/**
+ * Stores the parameters and appends the version after the stream's current head. Publishing a
+ * version that is already the latest is a no-op (the event id is derived from the digest).
+ */
+export async function publishRouterVersion(store: EventStore, routerStore: RouterStore, input: PublishInput): Promise<PublishedVersion> {
+  const saved = await routerStore.saveParameters(input.parameters);
+  const events = await store.readStream(routerStream);
+  const latest = events.at(-1);
+  const previous = latest === undefined ? null : (latest.data as PublishedVersion);
+  if (previous?.parametersSha256 === saved.sha256) return previous;
+  const data: PublishedVersion = { version: input.parameters.version, parametersSha256: saved.sha256, parametersBytes: saved.bytes,
+    featureVersion: input.parameters.featureVersion, previousVersion: previous?.version ?? null, source: input.source,
+    history: input.history, report: input.report };
+  await store.append(routerStream, [{ id: `router-version:${events.length}:${saved.sha256}`, type: 'RouterVersionPublished',
+    schemaVersion: latestSchemaVersion('RouterVersionPublished'), data }], latest === undefined ? 'no_stream' : latest.version);
+  return data;
+}
+
+export class RouterVersions {
+  private live: LiveRouter | undefined;
+  private seenVersion = -1;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly store: EventStore, private readonly routerStore: RouterStore,
+    private readonly options: { pollIntervalMs: number; onError: (error: unknown) => void }) {}
+
+  /** Loads the live version, publishing the bootstrap version into an empty ledger first. */
+  async start(): Promise<void> {
+    if ((await this.store.readStream(routerStream)).length === 0) await this.publishBootstrap();
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(this.options.onError), this.options.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  current(): LiveRouter {
+    if (this.live === undefined) throw new Error('RouterVersions.current() before start()');
+    return this.live;
+  }
+
+  /** Follows the stream: a newer version whose parameters load and match goes live. */
+  async refresh(): Promise<void> {
+    const events = await this.store.readStream(routerStream);
+    const latest: RecordedEvent | undefined = events.at(-1);
+    if (latest === undefined || latest.version === this.seenVersion) return;
+    const published = latest.data as PublishedVersion;
+    if (published.featureVersion !== featureVersion) {
+      throw new Error(`router version ${published.version} needs features ${published.featureVersion}; this build extracts ${featureVersion}`);
+    }
+    const parameters = await this.routerStore.loadParameters(published.parametersSha256);
+    if (parameters === undefined) throw new Error(`the parameters of router version ${published.version} are missing or do not match their digest`);
+    this.live = { version: published.version, parameters, published };
+    this.seenVersion = latest.version;
+  }
+
+  private async publishBootstrap(): Promise<void> {
+    const { parameters, history } = bootstrapRouter();
+    try {
+      await publishRouterVersion(this.store, this.routerStore, { parameters, source: 'bootstrap', report: null, history });
+    } catch (error) {
+      // Another process published first; its version is the one to load.
+      if (!(error instanceof StoreError && error.code === 'wrong_expected_version')) throw error;
+    }
+  }
+
+  close(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+  }
+}
