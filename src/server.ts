@@ -16,6 +16,8 @@ import { StripeBilling } from './stripe/stripe-billing.ts';
 import { runExport } from './finance/run-export.ts';
 import { KeyIndex } from './gateway/key-index.ts';
 import { RequestContentStore } from './gateway/request-content.ts';
+import { RouterStore } from './gateway/router-store.ts';
+import { RouterVersions } from './gateway/router-versions.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
 import { buildApp } from './http/app.ts';
 import { openAuditLog } from './audit/log/audit-log.ts';
@@ -38,6 +40,10 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
   await projections.start();
   const keys = new KeyIndex();
   await keys.start(store, sql);
+  const routerStore = new RouterStore(sql, (error) => logger.warn({ err: error }, 'keeping prompt features failed'));
+  const routerVersions = new RouterVersions(store, routerStore, { pollIntervalMs: settings.routerPollMs,
+    onError: (error) => logger.warn({ err: error }, 'loading the latest router version failed') });
+  await routerVersions.start();
   const now = () => new Date();
   const writer = new AccountWriter(store, { now });
   const billing = new Billing(writer, settings.billing, now, logger);
@@ -54,7 +60,7 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
     runExport: (request) => runExport({ store, sql, catalog: loaded.catalog }, request), lowBalanceMicros: settings.billing.lowBalanceMicros,
     storedResponses: new StoredResponses(sql), content: new RequestContentStore(sql),
     adminKey: settings.adminKey, bodyBytesMax: settings.bodyBytesMax, startedAt: Date.now(), usingSimulator: loaded.usingSimulator,
-    audit,
+    audit, router: { versions: routerVersions, store: routerStore }, feedback: { store, sql, routerStore },
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(settings.port, settings.host, () => resolve(listening));
@@ -74,6 +80,9 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
       await audit.stop();
       await sweeper.stop();
       await billing.settled();
+      routerVersions.close();
+      await routerStore.flush();
+      routerStore.close();
       await limiter.close();
       await keys.stop();
       await projections.stop();

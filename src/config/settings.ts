@@ -36,6 +36,8 @@ const environmentSchema = z.object({
     'must be a signed-note private key, PRIVATE+KEY+<name>+<id>+<key> (make one with `lumen audit keygen`)').optional(),
   LUMEN_AUDIT_ORIGIN: z.string().max(200).refine(isValidKeyName, 'must be a key name (no spaces, no plus signs)').default('lumen.local/ledger'),
   LUMEN_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  // How often each process looks for a newly published router version.
+  LUMEN_ROUTER_POLL_MS: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
 });
 
 export interface Settings {
@@ -50,6 +52,7 @@ export interface Settings {
   redisUrl: string | undefined;
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined; publicUrl: string } | undefined;
   audit: AuditSettings;
+  routerPollMs: number;
   /** The raw environment, for the catalog's provider variables (OPENAI_API_KEY, LUMEN_CONFIG, ...). */
   environment: Readonly<Record<string, string | undefined>>;
 }
@@ -79,6 +82,7 @@ export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Sett
         publicUrl: values.LUMEN_PUBLIC_URL },
     audit: { signerKey: values.LUMEN_AUDIT_KEY, generatedKeyName: values.LUMEN_AUDIT_ORIGIN,
       checkpointIntervalMs: values.LUMEN_AUDIT_CHECKPOINT_INTERVAL_MS },
+    routerPollMs: values.LUMEN_ROUTER_POLL_MS,
     environment,
     store: {
       databaseUrl: values.DATABASE_URL,

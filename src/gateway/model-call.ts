@@ -12,12 +12,16 @@ import type { CompletionPrompt } from '../protocols/completions-to-canonical.ts'
 import { StreamAccumulator } from '../protocols/stream-accumulator.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
-import { GatewayError, forbidden, notFound, badRequest } from '../http/errors.ts';
+import { GatewayError } from '../http/errors.ts';
+import { featureVersion } from '../routing/features.ts';
 import type { KeyRecord } from './key-index.ts';
 import { lumenExtras, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
 import type { RequestContentStore } from './request-content.ts';
 import { countTokens, promptText, textOfParts } from './token-counter.ts';
 import { admit, chatDemand, limitsOf, type Admitted, type AdmissionServices } from './admission.ts';
+import { assessRequest, planRoute, resolveNamed, routedName, type PromptAssessment, type RoutePlan, type RoutingOptions } from './route-planner.ts';
+import type { RouterStore } from './router-store.ts';
+import type { RouterVersions } from './router-versions.ts';
 
 export interface ModelCallServices extends AdmissionServices {
   catalog: Catalog;
@@ -26,6 +30,8 @@ export interface ModelCallServices extends AdmissionServices {
   now: () => Date;
   /** Where opted-in prompts and completions go; absent, nothing is kept. */
   content?: RequestContentStore;
+  /** The live router and what it keeps beside the ledger; absent, only named models are served. */
+  router?: { versions: RouterVersions; store: RouterStore };
 }
 
 export interface CallRequest {
@@ -46,8 +52,11 @@ export interface CallRequest {
   maxCostMicros?: number;
   /** Response headers decided before the answer starts (x-ratelimit-*). */
   setHeaders?: (headers: Record<string, string>) => void;
+  /** Lumen's routing fields (quality_floor, brand_pref, fallbacks, provider; models and cost_weight on /v1/router). */
+  routing?: RoutingOptions;
 }
 
+/** One call, possibly over several attempts: model, adapter and request id change when it falls back. */
 export interface PreparedCall {
   call: CallRequest;
   model: CatalogModel;
@@ -56,6 +65,14 @@ export interface PreparedCall {
   startedAt: number;
   /** Set once the call was admitted: its hold and the tokens counted against the rate limit. */
   admitted?: Admitted;
+  /** The router's view of the prompt (every chat call, when a router is live). */
+  assessed?: PromptAssessment;
+  /** Routed calls and calls with fallbacks: the decision and the attempts so far. */
+  route?: RoutePlan;
+  /** Called when a fallback switches the model, before anything of the answer was sent. */
+  onSwitch?: (model: CatalogModel) => void;
+  /** Set by recordFailure: the last attempt failed before any output, so another model may be tried. */
+  failedBeforeOutput?: boolean;
 }
 
 export interface CompletedCall {
@@ -72,23 +89,7 @@ export interface StreamSink {
 }
 
 export function resolveModel(catalog: Catalog, name: string, principal: KeyRecord, capability: Capability): CatalogModel {
-  const resolution = catalog.resolve(name);
-  if (!resolution.ok) throw notFound(resolution.error.message, 'model_not_found', 'model');
-  const model = resolution.model;
-  // A key group hides the models outside it: to that key they do not exist.
-  if (principal.group !== null && principal.group.models !== null && !principal.group.models.includes(model.id)) {
-    throw notFound(`The model \`${name}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
-  }
-  if (principal.allowedModels !== null && !principal.allowedModels.includes(model.id)) {
-    throw forbidden(`this key may not use the model "${name}"`, 'model_not_allowed');
-  }
-  if (!principal.plan.allowedTiers.includes(model.tier)) {
-    throw forbidden(`the ${principal.plan.title} plan does not include ${model.tier}-tier models such as "${name}"`, 'tier_not_allowed');
-  }
-  if (!model.capabilities.includes(capability)) {
-    throw badRequest(`the model "${name}" does not support ${capability}`, 'model_capability', 'model');
-  }
-  return model;
+  return resolveNamed(catalog, principal, name, capability);
 }
 
 /** The adapter of the provider serving a model; a model whose provider is not configured is a 503. */
@@ -100,10 +101,31 @@ export function adapterFor(services: ModelCallServices, model: CatalogModel): Pr
   return adapter;
 }
 
-export function prepareCall(services: ModelCallServices, call: CallRequest, capability: Capability = 'chat'): PreparedCall {
-  const model = resolveModel(services.catalog, call.requestedModel, call.principal, capability);
-  const adapter = adapterFor(services, model);
-  return { call, model, adapter, requestId: randomUUID().replaceAll('-', ''), startedAt: performance.now() };
+/**
+ * Resolves the model to call: the named one, or the router's choice for "auto" and tier names.
+ * A routed request the router finds no candidate for is recorded (RoutingDecided) and refused.
+ */
+export async function prepareCall(services: ModelCallServices, call: CallRequest, capability: Capability = 'chat'): Promise<PreparedCall> {
+  const requestId = newRequestId();
+  const routing = call.routing ?? {};
+  const live = services.router?.versions.current();
+  if (live === undefined) {
+    if (routedName(call.requestedModel) !== undefined || routing.fallbacks !== undefined || routing.brandPreference !== undefined) {
+      throw new GatewayError(503, 'server_error', 'router_unavailable', 'this gateway runs without a router: name a model');
+    }
+    const model = resolveNamed(services.catalog, call.principal, call.requestedModel, capability, routing.provider);
+    return { call, model, adapter: adapterFor(services, model), requestId, startedAt: performance.now() };
+  }
+  const assessed = assessRequest(live, call.request);
+  const planned = planRoute({ catalog: services.catalog, hasProvider: (providerId) => services.providers.get(providerId) !== undefined,
+    live, principal: call.principal, requestedModel: call.requestedModel, request: call.request, capability, options: routing,
+    routeId: requestId }, assessed);
+  if (!planned.ok) {
+    await appendDecision(services, planned.plan, { executed: false, servedRequestId: null });
+    throw planned.error;
+  }
+  return { call, model: planned.model, adapter: adapterFor(services, planned.model), requestId, startedAt: performance.now(),
+    assessed, route: planned.plan };
 }
 
 /** Rate limits and the hold for a chat call; a refusal is thrown before any provider is called. */
@@ -114,7 +136,18 @@ export async function admitChat(services: ModelCallServices, prepared: PreparedC
     setHeaders: call.setHeaders });
 }
 
+/** Runs the call, falling back to the next planned model when a provider fails before answering. */
 export async function runCall(services: ModelCallServices, prepared: PreparedCall): Promise<CompletedCall> {
+  for (;;) {
+    try {
+      return await runAttempt(services, prepared);
+    } catch (error) {
+      if (!(await fellBack(services, prepared, error))) throw error;
+    }
+  }
+}
+
+async function runAttempt(services: ModelCallServices, prepared: PreparedCall): Promise<CompletedCall> {
   await admitChat(services, prepared);
   const { call, adapter, model } = prepared;
   const context = { upstreamModel: model.upstream, signal: call.signal, headers: call.headers };
@@ -128,8 +161,9 @@ export async function runCall(services: ModelCallServices, prepared: PreparedCal
     throw error;
   }
   const { usage, source } = await usageOf(result.usage, call.request, textOfParts(result.content));
-  const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: result.finish.reason,
+  const recorded = await record(services, prepared, { status: 200, errorCode: null, finishReason: result.finish.reason,
     ttftMs: null, usage, usageSource: source, contentKept: true });
+  const extras = await closeRoute(services, prepared, recorded);
   await keepContent(services, prepared, extras, result);
   return { result, extras, requestId: prepared.requestId, model };
 }
@@ -139,6 +173,16 @@ export async function runCall(services: ModelCallServices, prepared: PreparedCal
  * can still answer with a plain error); anything later ends the stream with an error part.
  */
 export async function streamCall(services: ModelCallServices, prepared: PreparedCall, sink: StreamSink): Promise<void> {
+  for (;;) {
+    try {
+      return await streamAttempt(services, prepared, sink);
+    } catch (error) {
+      if (!(await fellBack(services, prepared, error))) throw error;
+    }
+  }
+}
+
+async function streamAttempt(services: ModelCallServices, prepared: PreparedCall, sink: StreamSink): Promise<void> {
   await admitChat(services, prepared);
   const { call, adapter, model } = prepared;
   // The upstream call ends when the client leaves, or when the answer has used up its hold.
@@ -186,7 +230,8 @@ export async function streamCall(services: ModelCallServices, prepared: Prepared
   const ending = last.type === 'error'
     ? { status: last.error.status, errorCode: last.error.type, finishReason: 'error' }
     : { status: 200, errorCode: holdExhausted ? 'hold_exhausted' : null, finishReason: last.finish.reason };
-  const extras = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source, contentKept: true });
+  const recorded = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source, contentKept: true });
+  const extras = await closeRoute(services, prepared, recorded);
   await keepContent(services, prepared, extras, snapshot);
   // A stream Lumen cut off never got the provider's usage: the client gets Lumen's count.
   if (holdExhausted) await sink.write({ type: 'usage', usage });
@@ -217,7 +262,18 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
     id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data,
   }], 'no_stream');
   settleAdmission(services, prepared, data.costMicros, data.inputTokens + data.outputTokens, data.day);
-  return lumenExtras(data, appended.events[0]!.hash);
+  prepared.route?.attempts.push({ requestId, model: model.id, status: data.status, errorCode: data.errorCode });
+  const assessed = prepared.assessed;
+  if (assessed !== undefined && data.status === 200) {
+    services.router?.store.keepFeatures({ requestId, accountId: call.principal.accountId, featureVersion,
+      promptKind: assessed.promptKind, routerVersion: assessed.routerVersion, features: assessed.features });
+  }
+  const extras = lumenExtras(data, appended.events[0]!.hash);
+  if (assessed !== undefined) {
+    extras.lumen.difficulty_score = assessed.difficultyScore;
+    extras.lumen.router_version = assessed.routerVersion;
+  }
+  return extras;
 }
 
 export async function recordFailure(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<void> {
@@ -226,6 +282,59 @@ export async function recordFailure(services: ModelCallServices, prepared: Prepa
   await record(services, prepared, { status, errorCode, finishReason: null, ttftMs: null,
     usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 },
     usageSource: 'none' });
+  prepared.failedBeforeOutput = true;
+}
+
+/** A provider error worth trying another model for: overloaded, rate limited, timed out or down. */
+function isFallbackError(error: unknown): boolean {
+  return error instanceof ProviderError && (error.status === 429 || error.status === 408 || error.status >= 500);
+}
+
+/**
+ * After a failed attempt: switches to the next planned model when the provider failed before
+ * any output. The failed attempt is already recorded (its own RequestCompleted, at zero cost, its
+ * hold released); the next attempt gets a new request id and its own hold, so only the answer
+ * that is served is charged. When there is nothing left to try, the route is closed.
+ */
+async function fellBack(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<boolean> {
+  const failedBeforeOutput = prepared.failedBeforeOutput === true;
+  prepared.failedBeforeOutput = false;
+  const route = prepared.route;
+  if (route === undefined) return false;
+  const next = failedBeforeOutput && isFallbackError(error) ? route.remaining.shift() : undefined;
+  const adapter = next === undefined ? undefined : services.providers.get(next.provider);
+  if (next === undefined || adapter === undefined) {
+    await appendDecision(services, route, { executed: true, servedRequestId: null });
+    return false;
+  }
+  prepared.model = next;
+  prepared.adapter = adapter;
+  prepared.requestId = newRequestId();
+  prepared.startedAt = performance.now();
+  prepared.admitted = undefined;
+  prepared.onSwitch?.(next);
+  return true;
+}
+
+/** Records the routing decision of a routed call once its served attempt is recorded. */
+async function closeRoute(services: ModelCallServices, prepared: PreparedCall, extras: LumenExtras): Promise<LumenExtras> {
+  const route = prepared.route;
+  if (route === undefined) return extras;
+  // The attempt that answered (also a stream that failed after some output): the last one.
+  const decisionHash = await appendDecision(services, route, { executed: true, servedRequestId: route.attempts.at(-1)?.requestId ?? null });
+  extras.lumen.routing = { route_id: route.routeId, reason: route.decided.reason, quality_floor: route.decided.qualityFloor,
+    attempts: route.attempts.length, decision_hash: decisionHash };
+  return extras;
+}
+
+/** One RoutingDecided per route, in its own stream: recorded once, whatever path ends the route. */
+export async function appendDecision(services: ModelCallServices, route: RoutePlan,
+  ending: { executed: boolean; servedRequestId: string | null }): Promise<string> {
+  const data = { ...route.decided, executed: ending.executed, attempts: route.attempts, servedRequestId: ending.servedRequestId,
+    day: services.now().toISOString().slice(0, 10) };
+  const appended = await services.store.append(`route-${route.routeId}`, [{ id: `route:${route.routeId}`, type: 'RoutingDecided',
+    schemaVersion: latestSchemaVersion('RoutingDecided'), data }], 'no_stream');
+  return appended.events[0]!.hash;
 }
 
 async function keepContent(services: ModelCallServices, prepared: PreparedCall, extras: LumenExtras, response: unknown): Promise<void> {

@@ -56,6 +56,8 @@ export interface LumenExtras {
   lumen: {
     request_id: string; tier: string; model: string; provider: string; difficulty_score: number | null; router_version: string | null;
     audit_hash: string; cost_per_1k: number; cost_usd: number; cache_hit: boolean; elapsed_sec: number;
+    /** Routed calls and calls with fallbacks: why this model, and the RoutingDecided entry that says so. */
+    routing?: { route_id: string; reason: string; quality_floor: number; attempts: number; decision_hash: string };
   };
   usageCosts: {
     input_cost_usd: number; output_cost_usd: number; cache_input_cost_usd: number; total_cost_usd: number;

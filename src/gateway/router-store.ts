@@ -13,6 +13,8 @@ export interface PromptFeatureRow {
   accountId: string;
   featureVersion: string;
   promptKind: string;
+  /** The router version that assessed the prompt. */
+  routerVersion: string | null;
   features: PromptFeatures;
 }
 
@@ -25,6 +27,13 @@ export function sha256Hex(text: string): string {
 /** The digest RoutingDecided records for the features it was decided on. */
 export function featuresSha256(features: PromptFeatures): string {
   return sha256Hex(features.termIndices.join(','));
+}
+
+export class RouterVersionConflict extends Error {
+  readonly code = 'router_version_conflict';
+  constructor(version: string) {
+    super(`router version ${version} is already stored with other parameters (the same history fitted with other options)`);
+  }
 }
 
 export class RouterStore {
@@ -41,6 +50,11 @@ export class RouterStore {
     await this.sql.query(
       'insert into lumen_router_parameters (sha256, version, body) values ($1, $2, $3) on conflict do nothing',
       [sha256, parameters.version, body]);
+    // Names are unique and come from the history alone, so the same history fitted with other
+    // options has the same name: without this check its insert would be dropped in silence and
+    // the version published without parameters any gateway could load.
+    const stored = await this.sql.query('select sha256 from lumen_router_parameters where version = $1', [parameters.version]);
+    if (stored[0]?.sha256 !== sha256) throw new RouterVersionConflict(parameters.version);
     return { sha256, bytes: Buffer.byteLength(body) };
   }
 
@@ -77,10 +91,10 @@ export class RouterStore {
     const parameters: unknown[] = [];
     for (const row of rows) {
       const at = parameters.length;
-      values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5})`);
-      parameters.push(row.requestId, row.accountId, row.featureVersion, row.promptKind, row.features.termIndices.join(','));
+      values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`);
+      parameters.push(row.requestId, row.accountId, row.featureVersion, row.promptKind, row.routerVersion, row.features.termIndices.join(','));
     }
-    await this.sql.query(`insert into lumen_prompt_features (request_id, account_id, feature_version, prompt_kind, term_ids)
+    await this.sql.query(`insert into lumen_prompt_features (request_id, account_id, feature_version, prompt_kind, router_version, term_ids)
       values ${values.join(', ')} on conflict (request_id) do nothing`, parameters);
   }
 
@@ -90,12 +104,13 @@ export class RouterStore {
     const found = new Map<string, PromptFeatureRow>();
     for (let start = 0; start < requestIds.length; start += 1_000) {
       const rows = await this.sql.query(
-        `select request_id, account_id, feature_version, prompt_kind, term_ids from lumen_prompt_features
+        `select request_id, account_id, feature_version, prompt_kind, router_version, term_ids from lumen_prompt_features
          where request_id = any($1::text[])`, [requestIds.slice(start, start + 1_000)]);
       for (const row of rows) {
         const text = String(row.term_ids);
         found.set(String(row.request_id), { requestId: String(row.request_id), accountId: String(row.account_id),
           featureVersion: String(row.feature_version), promptKind: String(row.prompt_kind),
+          routerVersion: row.router_version === null ? null : String(row.router_version),
           features: { termIndices: text === '' ? [] : text.split(',').map(Number) } });
       }
     }

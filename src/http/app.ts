@@ -26,6 +26,8 @@ import { anthropicRoutes } from './routes/anthropic.ts';
 import { mediaRoutes } from './routes/media.ts';
 import { openAIRoutes } from './routes/openai.ts';
 import { responsesRoutes } from './routes/responses.ts';
+import { routerRoutes } from './routes/router.ts';
+import type { FeedbackServices } from '../gateway/feedback.ts';
 
 export interface AppServices extends ModelCallServices {
   store: EventStore;
@@ -43,6 +45,7 @@ export interface AppServices extends ModelCallServices {
   lowBalanceMicros: number;
   runExport: (request: ExportRequest) => Promise<string>;
   audit: OpenedAuditLog;
+  feedback: FeedbackServices;
 }
 
 export function buildApp(services: AppServices): Koa {
@@ -76,7 +79,7 @@ export function buildApp(services: AppServices): Koa {
     planRoutes(), stripeWebhookRoutes(services), adminCheckoutRoutes(services), adminExportRoutes(services), adminRoutes(services),
     checkoutRoutes(services), selfServiceRoutes(services), openAIRoutes(services, services.keys),
     anthropicRoutes(services, services.keys), responsesRoutes(services, services.keys, services.storedResponses),
-    mediaRoutes(services, services.keys)];
+    mediaRoutes(services, services.keys), routerRoutes(services, services.keys)];
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

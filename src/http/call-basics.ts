@@ -3,6 +3,8 @@
 // that aborts the upstream call when the client goes away.
 import type { Context } from 'koa';
 import type { KeyRecord } from '../gateway/key-index.ts';
+import type { PreparedCall } from '../gateway/model-call.ts';
+import type { ResponseIdentity } from '../protocols/canonical-to-openai-chat.ts';
 import type { SseResponse } from './sse-response.ts';
 
 export function callBasics(ctx: Context, sse: SseResponse) {
@@ -31,4 +33,14 @@ export function clientGoneSignal(ctx: Context): AbortSignal {
     if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
   });
   return controller.signal;
+}
+
+/**
+ * The id, model and time a response names. The model follows the call: a fallback switches it
+ * before anything of the answer is sent, so the client sees the model that answered.
+ */
+export function responseIdentity(prepared: PreparedCall, id: string, now: () => Date): ResponseIdentity {
+  const identity = { id, model: prepared.model.id, createdSeconds: nowSeconds(now) };
+  prepared.onSwitch = (model) => { identity.model = model.id; };
+  return identity;
 }

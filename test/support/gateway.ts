@@ -80,6 +80,11 @@ function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
       model('ignores-limit', 'sim-openai', 'sim-ignore-max-sim-tokens-400'),
       model('high-test', 'sim-openai', 'gpt-4o', { tier: 'high',
         prices: { input_per_million_usd: '2.50', output_per_million_usd: '10.00' } }),
+      // Routing: a model per tier, and the cheapest model of all, whose upstream always fails.
+      model('nano-test', 'sim-openai', 'gpt-4.1-nano', { tier: 'nano', prices: { input_per_million_usd: '0.05', output_per_million_usd: '0.20' } }),
+      model('mid-test', 'sim-anthropic', 'claude-sonnet-4-6', { tier: 'mid', capabilities: ['chat'],
+        prices: { input_per_million_usd: '1.00', output_per_million_usd: '5.00' } }),
+      model('broken-nano', 'sim-openai', 'sim-error-500', { tier: 'nano', prices: { input_per_million_usd: '0.01', output_per_million_usd: '0.04' } }),
       model('rate-limited', 'sim-openai', 'sim-error-429'),
       model('upstream-broken', 'sim-openai', 'sim-error-500'),
       model('cut-stream', 'sim-openai', 'sim-cut-after-3'),

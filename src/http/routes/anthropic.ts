@@ -13,8 +13,9 @@ import { anthropicToCanonical } from '../../protocols/anthropic-to-canonical.ts'
 import { AnthropicStreamEncoder, canonicalToAnthropic, type AnthropicEvent } from '../../protocols/canonical-to-anthropic.ts';
 import { sseFrame } from '../../protocols/sse-frames.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
-import { callBasics, nowSeconds } from '../call-basics.ts';
+import { callBasics, nowSeconds, responseIdentity } from '../call-basics.ts';
 import { withExtras } from '../lumen-extras.ts';
+import { takeRoutingOptions } from '../routing-options.ts';
 import { SseResponse } from '../sse-response.ts';
 
 /**
@@ -28,12 +29,13 @@ export function anthropicRoutes(services: ModelCallServices, keys: KeyIndex): Ro
   router.use(authenticateKey(keys));
 
   router.post('/messages', async function createMessage(ctx) {
+    const routing = takeRoutingOptions(ctx);
     const call = anthropicToCanonical(parseAnthropicRequest(ctx.state.body));
     const sse = new SseResponse(ctx);
-    const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'anthropic-messages', requestedModel: call.model,
+    const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'anthropic-messages', requestedModel: call.model,
       stream: call.stream, request: call.request, headers: forwardedHeaders(ctx) });
     ctx.state.providerKind = prepared.adapter.kind;
-    const identity = { id: `msg_${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services.now) };
+    const identity = responseIdentity(prepared, `msg_${prepared.requestId}`, services.now);
     if (call.stream) {
       await streamCall(services, prepared, anthropicSink(sse, new AnthropicStreamEncoder(identity)));
       return sse.end();

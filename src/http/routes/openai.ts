@@ -22,8 +22,10 @@ import type { LumenExtras } from '../../gateway/request-record.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
 import { notFound } from '../errors.ts';
 import { SseResponse } from '../sse-response.ts';
-import { appIdOf, callBasics, clientGoneSignal, nowSeconds } from '../call-basics.ts';
+import { appIdOf, callBasics, clientGoneSignal, nowSeconds, responseIdentity } from '../call-basics.ts';
 import { withExtras } from '../lumen-extras.ts';
+import { takeRoutingOptions } from '../routing-options.ts';
+import type { RoutingOptions } from '../../gateway/route-planner.ts';
 
 type Encoder = { encode(part: CanonicalStreamPart): unknown[] };
 
@@ -32,31 +34,25 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
   router.use(authenticateKey(keys));
 
   router.post('/chat/completions', async function chatCompletions(ctx) {
-    const call = openAIChatToCanonical(parseOpenAIChatRequest(ctx.state.body));
-    const sse = new SseResponse(ctx);
-    const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'openai-chat', requestedModel: call.model,
-      stream: call.stream, request: call.request });
-    ctx.state.providerKind = prepared.adapter.kind;
-    const identity = { id: `chatcmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services.now) };
-    if (call.stream) {
-      const encoder = new OpenAIChatStreamEncoder(identity, { includeUsage: call.includeUsage });
-      return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
-    }
-    const completed = await runCall(services, prepared);
-    ctx.body = withExtras(canonicalToOpenAIChat(completed.result, identity), completed.extras);
+    // Lumen's chat route routes a request that names no model.
+    const body = ctx.state.body as Record<string, unknown>;
+    if (body.model === undefined) body.model = 'auto';
+    const routing = takeRoutingOptions(ctx);
+    await answerChat(ctx, services, openAIChatToCanonical(parseOpenAIChatRequest(ctx.state.body)), routing);
   });
 
   router.post('/completions', async function completions(ctx) {
+    const routing = takeRoutingOptions(ctx);
     const call = completionsToCanonical(parseCompletionsRequest(ctx.state.body));
     const sse = new SseResponse(ctx);
-    const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'openai-completions', requestedModel: call.model,
+    const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-completions', requestedModel: call.model,
       stream: call.stream, request: call.completion.request, completion: call.completion }, 'completions');
     // Chat-only upstreams get the prompt as one user message.
     if (prepared.adapter.complete === undefined) {
       prepared.call = { ...prepared.call, request: completionAsChat(call.completion), completion: undefined };
     }
     ctx.state.providerKind = prepared.adapter.kind;
-    const identity = { id: `cmpl-${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services.now) };
+    const identity = responseIdentity(prepared, `cmpl-${prepared.requestId}`, services.now);
     if (call.stream) {
       const encoder = new CompletionsStreamEncoder(identity, { includeUsage: call.includeUsage });
       return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
@@ -101,6 +97,22 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
 
 
 
+
+/** Answers a chat completion, plain or streamed (also POST /v1/router with execute). */
+export async function answerChat(ctx: Context, services: ModelCallServices, call: ReturnType<typeof openAIChatToCanonical>,
+  routing: RoutingOptions): Promise<void> {
+  const sse = new SseResponse(ctx);
+  const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-chat', requestedModel: call.model,
+    stream: call.stream, request: call.request });
+  ctx.state.providerKind = prepared.adapter.kind;
+  const identity = responseIdentity(prepared, `chatcmpl-${prepared.requestId}`, services.now);
+  if (call.stream) {
+    const encoder = new OpenAIChatStreamEncoder(identity, { includeUsage: call.includeUsage });
+    return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
+  }
+  const completed = await runCall(services, prepared);
+  ctx.body = withExtras(canonicalToOpenAIChat(completed.result, identity), completed.extras);
+}
 
 /** The models a key's group lets it see; null: every model. */
 function groupModels(principal: KeyRecord): readonly string[] | null {

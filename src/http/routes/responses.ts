@@ -13,9 +13,10 @@ import { parseResponsesRequest } from '../../protocols/responses-schema.ts';
 import { continueConversation, responsesToCanonical, turnsToStore } from '../../protocols/responses-to-canonical.ts';
 import { StreamAccumulator } from '../../protocols/stream-accumulator.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
-import { callBasics, nowSeconds } from '../call-basics.ts';
+import { callBasics, nowSeconds, responseIdentity } from '../call-basics.ts';
 import { notFound } from '../errors.ts';
 import { withExtras } from '../lumen-extras.ts';
+import { takeRoutingOptions } from '../routing-options.ts';
 import { SseResponse } from '../sse-response.ts';
 
 /** Keeps a finished response for later, when the call asked for it. */
@@ -26,15 +27,16 @@ export function responsesRoutes(services: ModelCallServices, keys: KeyIndex, sto
   router.use(authenticateKey(keys));
 
   router.post('/responses', async function createResponse(ctx) {
+    const routing = takeRoutingOptions(ctx);
     const principal = ctx.state.principal as KeyRecord;
     const requested = responsesToCanonical(parseResponsesRequest(ctx.state.body));
     const previousTurns = await previousTurnsOf(stored, requested.previousResponseId, principal.accountId);
     const call = requested.previousResponseId === undefined ? requested : continueConversation(requested, previousTurns);
     const sse = new SseResponse(ctx);
-    const prepared = prepareCall(services, { ...callBasics(ctx, sse), protocol: 'openai-responses', requestedModel: call.model,
+    const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-responses', requestedModel: call.model,
       stream: call.stream, request: call.request });
     ctx.state.providerKind = prepared.adapter.kind;
-    const identity = { id: `resp_${prepared.requestId}`, model: prepared.model.id, createdSeconds: nowSeconds(services.now) };
+    const identity = responseIdentity(prepared, `resp_${prepared.requestId}`, services.now);
     const keep: Keep = async (result, response) => {
       if (call.store) await stored.save(identity.id, principal.accountId, { turns: turnsToStore(previousTurns, call, result), response });
     };

@@ -165,6 +165,7 @@ const MIGRATIONS: Migration[] = [
         account_id text not null,
         feature_version text not null,
         prompt_kind text not null,
+        router_version text,
         term_ids text not null,
         created_at timestamptz not null default now()
       );

@@ -1,0 +1,79 @@
+// Ratings of answered requests (POST /v1/feedback). A rating names the request by the audit
+// hash its answer carried; only the account that made the request may rate it. Each rating is
+// a ResponseRated event on the request's own feedback stream: a later one supersedes the
+// earlier (it names it), and both stay on the ledger. The router-quality projection and
+// `lumen router retune` read these events.
+import { randomUUID } from 'node:crypto';
+import { latestSchemaVersion, type EventOf } from '../domain/events.ts';
+import { StoreError, type EventStore } from '../ledger/event-store.ts';
+import { decodeEventRow, EVENT_COLUMNS } from '../ledger/sql/event-rows.ts';
+import type { SqlExecutor } from '../ledger/sql/sql-client.ts';
+import { badRequest, notFound } from '../http/errors.ts';
+import type { KeyRecord } from './key-index.ts';
+import type { RouterStore } from './router-store.ts';
+
+export interface FeedbackServices {
+  store: EventStore;
+  sql: SqlExecutor;
+  routerStore: RouterStore;
+}
+
+export interface Rating {
+  auditHash: string;
+  rating: number;
+  notes: string | null;
+}
+
+export interface RecordedRating {
+  ratingId: string;
+  requestId: string;
+  eventHash: string;
+  supersedesRatingId: string | null;
+  model: string;
+}
+
+/** Conflicting ratings of one request at the same moment: each retry re-reads the stream. */
+const appendAttemptsMax = 4;
+
+type RequestData = EventOf<'RequestCompleted'>['data'];
+
+async function ratedRequest(services: FeedbackServices, principal: KeyRecord, auditHash: string): Promise<RequestData> {
+  const rows = await services.sql.query(`select ${EVENT_COLUMNS} from lumen_events where hash = decode($1, 'hex')`, [auditHash]);
+  const row = rows[0];
+  const event = row === undefined ? undefined : decodeEventRow(row);
+  // Another account's request is as unknown as one that never happened.
+  const data = event?.data as Partial<RequestData> | undefined;
+  if (event === undefined || data?.accountId !== principal.accountId) {
+    throw notFound(`no request of this account has audit_hash ${auditHash}`, 'request_not_found', 'audit_hash');
+  }
+  if (event.type !== 'RequestCompleted') throw badRequest('audit_hash names a ledger entry that is not a model request', 'not_a_request', 'audit_hash');
+  const request = event.data as RequestData;
+  if (request.status !== 200 || (request.protocol !== 'openai-chat' && request.protocol !== 'openai-completions'
+    && request.protocol !== 'openai-responses' && request.protocol !== 'anthropic-messages')) {
+    throw badRequest('only answered chat, completion, Responses and Messages requests can be rated', 'not_rateable', 'audit_hash');
+  }
+  return request;
+}
+
+export async function rateResponse(services: FeedbackServices, principal: KeyRecord, rating: Rating): Promise<RecordedRating> {
+  const request = await ratedRequest(services, principal, rating.auditHash);
+  const kept = (await services.routerStore.featuresOf([request.requestId])).get(request.requestId);
+  const streamId = `feedback-${request.requestId}`;
+  for (let attempt = 1; ; attempt += 1) {
+    const earlier = (await services.store.readStream(streamId)).at(-1);
+    const ratingId = randomUUID().replaceAll('-', '');
+    const supersedesRatingId = earlier === undefined ? null : (earlier.data as EventOf<'ResponseRated'>['data']).ratingId;
+    const data: EventOf<'ResponseRated'>['data'] = {
+      ratingId, requestId: request.requestId, auditHash: rating.auditHash, accountId: principal.accountId, keyId: principal.keyId,
+      model: request.model, tier: request.tier, provider: request.provider, promptKind: kept?.promptKind ?? 'unknown',
+      routerVersion: kept?.routerVersion ?? null, rating: rating.rating, notes: rating.notes, supersedesRatingId,
+    };
+    try {
+      const appended = await services.store.append(streamId, [{ id: `rating:${ratingId}`, type: 'ResponseRated',
+        schemaVersion: latestSchemaVersion('ResponseRated'), data }], earlier === undefined ? 'no_stream' : earlier.version);
+      return { ratingId, requestId: request.requestId, eventHash: appended.events[0]!.hash, supersedesRatingId, model: request.model };
+    } catch (error) {
+      if (!(error instanceof StoreError && error.code === 'wrong_expected_version') || attempt >= appendAttemptsMax) throw error;
+    }
+  }
+}
