@@ -44,6 +44,7 @@ export type RouteAttempt = RoutingDecidedData['attempts'][number];
 
 /** What the router saw in the prompt; computed for every chat call, routed or not. */
 export interface PromptAssessment {
+  size: RequestSize;
   features: PromptFeatures;
   featuresSha256: string;
   difficultyScore: number;
@@ -82,8 +83,8 @@ export function assessRequest(live: LiveRouter, request: CanonicalChatRequest): 
   const features = extractFeatures(text);
   const assessment = assessPrompt(live.parameters, features);
   const difficultyScore = roundQuality(1 - sigmoid(assessment.pooledLogOdds));
-  return { features, featuresSha256: featuresSha256(features), difficultyScore, promptKind: promptKind(text, difficultyScore),
-    routerVersion: live.version };
+  return { size: requestSize(request, text), features, featuresSha256: featuresSha256(features), difficultyScore,
+    promptKind: promptKind(text, difficultyScore), routerVersion: live.version };
 }
 
 /** "auto" and the tier names are routed; anything else names a model. */
@@ -113,12 +114,17 @@ function requireFeature(principal: KeyRecord, feature: 'brand_pref' | 'fallbacks
   }
 }
 
+/** The size a cost estimate is made for: about four bytes a token, and the asked (or expected) output. */
+export interface RequestSize { inputTokens: number; outputTokens: number }
+
+export function requestSize(request: CanonicalChatRequest, text: string): RequestSize {
+  return { inputTokens: Math.ceil(Buffer.byteLength(text) / 4) + 8 * request.messages.length,
+    outputTokens: request.sampling.maxOutputTokens ?? expectedOutputTokens };
+}
+
 /** A request's own estimate of what a model would cost for it (not the hold, which is a bound). */
-export function estimatedCostMicros(request: CanonicalChatRequest, model: CatalogModel): number {
-  const textBytes = Buffer.byteLength(promptText(request));
-  const inputTokens = Math.ceil(textBytes / 4) + 8 * request.messages.length;
-  const outputTokens = Math.min(request.sampling.maxOutputTokens ?? expectedOutputTokens, model.maxOutputTokens);
-  return estimateCostMicros({ inputTokens, outputTokens }, model);
+export function estimatedCostMicros(size: RequestSize, model: CatalogModel): number {
+  return estimateCostMicros({ inputTokens: size.inputTokens, outputTokens: Math.min(size.outputTokens, model.maxOutputTokens) }, model);
 }
 
 function roundQuality(value: number): number {
@@ -142,12 +148,12 @@ function candidateModels(input: PlanInput, tier: ModelTier | undefined): Catalog
     && (!images || model.modalities.input.includes('image')));
 }
 
-function predict(live: LiveRouter, features: PromptFeatures, models: readonly CatalogModel[], request: CanonicalChatRequest): RoutingCandidate[] {
+function predict(live: LiveRouter, assessed: PromptAssessment, models: readonly CatalogModel[]): RoutingCandidate[] {
   const known = profiledModels(live.parameters);
-  const assessment = assessPrompt(live.parameters, features);
+  const assessment = assessPrompt(live.parameters, assessed.features);
   const qualities = qualitiesFromAssessment(live.parameters, assessment, models.map((model) => profileIdFor(known, model.id, model.tier)));
   return models.map((model, index) => ({ modelId: model.id, provider: model.provider, tier: model.tier,
-    estimatedCostMicros: estimatedCostMicros(request, model), predictedQuality: roundQuality(qualities[index] as number) }));
+    estimatedCostMicros: estimatedCostMicros(assessed.size, model), predictedQuality: roundQuality(qualities[index] as number) }));
 }
 
 /** Resolves a model name the caller gave (requested model, fallback), checking access. */
@@ -219,13 +225,13 @@ export function planRoute(input: PlanInput, assessed: PromptAssessment): Planned
     const model = resolveNamed(catalog, principal, input.requestedModel, input.capability, options.provider);
     if (fallbacks.length === 0) return { ok: true, model, plan: undefined };
     const tried = [model, ...fallbacks.filter((fallback) => fallback.id !== model.id)].slice(0, routeAttemptsMax);
-    const predicted = predict(input.live, assessed.features, tried, input.request)
+    const predicted = predict(input.live, assessed, tried)
       .map((candidate, index) => ({ ...candidate, verdict: index === 0 ? 'chosen' : 'fallback' }));
     return { ok: true, model, plan: { routeId: input.routeId, decided: decidedRecord(input, assessed, undefined, predicted, model),
       remaining: tried.slice(1), attempts: [] } };
   }
   const models = candidateModels(input, routed === 'auto' ? undefined : routed);
-  const predicted = predict(input.live, assessed.features, models, input.request);
+  const predicted = predict(input.live, assessed, models);
   const outcome = chooseCandidate({ ...constraintsOf(options), candidates: predicted, routerVersion: assessed.routerVersion });
   if (!outcome.ok) {
     const message = models.length === 0
