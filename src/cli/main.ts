@@ -16,6 +16,9 @@ usage:
                                    finance exports from the ledger
   lumen router eval --train FILE... --test FILE...
                                    fit the router from labelled prompts and print APGR, CPT and latency
+  lumen router retune [--seed DIR] [--maximum-terms N] [--dry-run | --yes]
+                                   refit from the ledger's ratings, compare with the live version,
+                                   publish with --yes (lumen router --help)
   lumen version
 
 admin (talks to LUMEN_URL, default 127.0.0.1 on PORT or 8080, with LUMEN_ADMIN_KEY or --admin-key;

@@ -10,8 +10,15 @@ export interface Projection<Document extends JsonObject = JsonObject> {
   handles: readonly string[];
   /** The documents an event changes. */
   keysOf(event: RecordedEvent): string[];
-  /** The next state of one document; null deletes it. Must not read clocks or do I/O. */
-  evolve(document: Document | null, event: RecordedEvent, key: string): Document | null;
+  /**
+   * The next state of one document; null deletes it. Must not read clocks or do I/O.
+   * `sibling` gives the document of another key of the same event as it stood before the event,
+   * for a document that depends on another (an aggregate that must subtract what a superseded
+   * entry held); asking for a key that `keysOf` did not name is a programmer error.
+   */
+  evolve(document: Document | null, event: RecordedEvent, key: string, sibling: SiblingDocument<Document>): Document | null;
 }
+
+export type SiblingDocument<Document extends JsonObject = JsonObject> = (key: string) => Document | null;
 
 export type AnyProjection = Projection<any>;

@@ -80,6 +80,17 @@ export type RoutingFailure = {
 
 export const defaultQualityFloor = 0.75;
 
+/**
+ * Predicted qualities are rounded to this many decimals before the rule compares them, and
+ * recorded so: a decision replayed from its record then compares the very same numbers.
+ */
+export const predictedQualityDecimals = 4;
+
+export function roundPredictedQuality(value: number): number {
+  const factor = 10 ** predictedQualityDecimals;
+  return Math.round(value * factor) / factor;
+}
+
 const tierRank: Record<ModelTier, number> = { nano: 0, small: 1, mid: 2, high: 3 };
 const unknownTierRank = 4;
 

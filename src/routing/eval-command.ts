@@ -1,18 +1,20 @@
 // `lumen router eval`: fit on one set of labelled prompts, score the other, report RouteLLM's
 // metrics and the decision latency as one JSON line. The labelled prompts are turned into rated
 // requests (right -> 5, wrong -> 1), exactly what a retune would rebuild from the ledger, and
-// the fit goes through fitRouterFromHistory. This is the adapter that reads files; the rest is pure.
+// the fit goes through fitRouterVersion, the one path every router version is fitted on, so what
+// is measured here is what the gateway runs. This is the adapter that reads files; the rest is pure.
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { decideRoute, type CandidateModel } from './decide.ts';
 import { extractFeatures, type PromptFeatures } from './features.ts';
-import { fitRouterFromHistory, type FitOptions } from './fit.ts';
+import type { FitOptions } from './fit.ts';
 import { isTrainingPrompt, parseContaminatedPrompts, parseLabelledCsv, ratedRequestsFromLabelledPrompts, type LabelledPrompt } from './dataset.ts';
 import { percentile, routingMetrics, type LabelledScore } from './evaluate.ts';
 import { predictQualities } from './model.ts';
 import type { RouterParameters } from './parameters.ts';
+import { fitRouterVersion } from './versioning.ts';
 
 export const defaultDataDirectory = '/work/shared/data/routing/mmlu';
 
@@ -123,7 +125,7 @@ export async function runRouterEval(options: EvalOptions = {}): Promise<EvalRepo
   const firstTest = test[0];
   if (train.length === 0 || firstTest === undefined) throw new Error('router eval needs training and test prompts');
   const fitStarted = performance.now();
-  const parameters = fitRouterFromHistory(ratedRequestsFromLabelledPrompts(train), { version: 'eval', ...options.fitOptions });
+  const { parameters } = fitRouterVersion(ratedRequestsFromLabelledPrompts(train), 'eval', options.fitOptions);
   const fitMs = performance.now() - fitStarted;
   const featureList = test.map((labelled) => extractFeatures(labelled.prompt));
   const binCount = options.binCount ?? 10;

@@ -191,8 +191,14 @@ async function applyBatch(executor: SqlExecutor, projection: AnyProjection, even
     [projection.name, keys]);
   const documents = new Map<string, JsonObject | null>(rows.map((row) => [String(row.key), JSON.parse(String(row.document))]));
   relevant.forEach((event, index) => {
-    for (const key of keysByEvent[index]!) {
-      documents.set(key, projection.evolve(documents.get(key) ?? null, event, key));
+    const eventKeys = keysByEvent[index]!;
+    const before = new Map(eventKeys.map((key) => [key, documents.get(key) ?? null]));
+    const sibling = (key: string): JsonObject | null => {
+      if (!before.has(key)) throw new Error(`projection ${projection.name}: ${key} is not a key of ${event.type} ${event.id}`);
+      return before.get(key) ?? null;
+    };
+    for (const key of eventKeys) {
+      documents.set(key, projection.evolve(documents.get(key) ?? null, event, key, sibling));
     }
   });
   const kept = [...documents].filter(([, document]) => document !== null);
