@@ -11,7 +11,7 @@ import type { EventOf } from '../domain/events.ts';
 import { planAllows } from '../domain/plans.ts';
 import { GatewayError, forbidden, notFound } from '../http/errors.ts';
 import type { CanonicalChatRequest } from '../protocols/canonical.ts';
-import { chooseCandidate, defaultQualityFloor, type RoutingCandidate, type RoutingDecision, type RoutingFailure } from '../routing/decide.ts';
+import { chooseCandidate, defaultQualityFloor, roundPredictedQuality, type RoutingCandidate, type RoutingDecision, type RoutingFailure } from '../routing/decide.ts';
 import { extractFeatures, type PromptFeatures } from '../routing/features.ts';
 import { sigmoid } from '../routing/logistic.ts';
 import { assessPrompt, qualitiesFromAssessment } from '../routing/model.ts';
@@ -82,7 +82,7 @@ export function assessRequest(live: LiveRouter, request: CanonicalChatRequest): 
   const text = promptText(request);
   const features = extractFeatures(text);
   const assessment = assessPrompt(live.parameters, features);
-  const difficultyScore = roundQuality(1 - sigmoid(assessment.pooledLogOdds));
+  const difficultyScore = roundPredictedQuality(1 - sigmoid(assessment.pooledLogOdds));
   return { size: requestSize(request, text), features, featuresSha256: featuresSha256(features), difficultyScore,
     promptKind: promptKind(text, difficultyScore), routerVersion: live.version };
 }
@@ -127,10 +127,6 @@ export function estimatedCostMicros(size: RequestSize, model: CatalogModel): num
   return estimateCostMicros({ inputTokens: size.inputTokens, outputTokens: Math.min(size.outputTokens, model.maxOutputTokens) }, model);
 }
 
-function roundQuality(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
-
 function needsImages(request: CanonicalChatRequest): boolean {
   return request.messages.some((message) => message.content.some((part) => part.type === 'image'));
 }
@@ -153,7 +149,7 @@ function predict(live: LiveRouter, assessed: PromptAssessment, models: readonly 
   const assessment = assessPrompt(live.parameters, assessed.features);
   const qualities = qualitiesFromAssessment(live.parameters, assessment, models.map((model) => profileIdFor(known, model.id, model.tier)));
   return models.map((model, index) => ({ modelId: model.id, provider: model.provider, tier: model.tier,
-    estimatedCostMicros: estimatedCostMicros(assessed.size, model), predictedQuality: roundQuality(qualities[index] as number) }));
+    estimatedCostMicros: estimatedCostMicros(assessed.size, model), predictedQuality: roundPredictedQuality(qualities[index] as number) }));
 }
 
 /** Resolves a model name the caller gave (requested model, fallback), checking access. */
