@@ -4,6 +4,11 @@
 //
 //   node --import tsx scripts/bench-gateway.ts [--store pg|embedded] [--duration-sec N]
 //     [--warmup-sec N] [--connections N] [--probe-requests N] [--ttft-requests N] [--cpu-prof-dir DIR]
+//     [--lumen-model auto]
+//
+// --lumen-model names the model sent through Lumen (the direct calls always name the simulator's):
+// "auto" measures the routed path (features, predictions for both catalog models, the
+// RoutingDecided append) against the same direct calls.
 //
 // 1. latency: N non-streamed chat requests at one connection, direct and through Lumen,
 //    interleaved; p50/p99 of each and of the difference.
@@ -58,11 +63,12 @@ const dataDirectory = join(workDirectory, 'data');
 const ADMIN_KEY = `bench-admin-${randomBytes(12).toString('hex')}`;
 const SIMULATOR_KEY = 'sim-key';
 const MODEL = 'gpt-4o-mini';
+const LUMEN_MODEL = argument('lumen-model', MODEL);
 const PROMPT = 'Summarize in one sentence why an append-only ledger helps an audit.';
 const startedAt = Date.now();
 
 const print = (group: string, figures: Record<string, unknown>) =>
-  console.log(JSON.stringify({ store: storeKind, group, ...figures, load_avg: loadAverage() }));
+  console.log(JSON.stringify({ store: storeKind, lumen_model: LUMEN_MODEL, group, ...figures, load_avg: loadAverage() }));
 
 /** A catalog with one chat model served by the simulator, under the simulator's own model name. */
 function catalog(simulatorUrl: string) {
@@ -73,13 +79,23 @@ function catalog(simulatorUrl: string) {
       prices: { input_per_million_usd: '0.15', output_per_million_usd: '0.60', cached_input_per_million_usd: '0.075' },
       context_window: 128000, max_output_tokens: 16384, modalities: { input: ['text'], output: ['text'] },
       price_version: '2026-11-23',
+    }, {
+      // A second, dearer candidate for "auto", served by the same simulated model.
+      id: 'bench-chat-mid', aliases: [], provider: 'sim-openai', upstream: MODEL, tier: 'mid', capabilities: ['chat'],
+      prices: { input_per_million_usd: '2.5', output_per_million_usd: '10' },
+      context_window: 128000, max_output_tokens: 16384, modalities: { input: ['text'], output: ['text'] },
+      price_version: '2026-11-23',
     }],
   };
 }
 
-const chatBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] });
-const streamBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: PROMPT }], stream: true,
+const chatBodyOf = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: PROMPT }] });
+const streamBodyOf = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: PROMPT }], stream: true,
   max_tokens: 16, stream_options: { include_usage: true } });
+const chatBody = chatBodyOf(MODEL);
+const streamBody = streamBodyOf(MODEL);
+const lumenChatBody = chatBodyOf(LUMEN_MODEL);
+const lumenStreamBody = streamBodyOf(LUMEN_MODEL);
 
 async function startLumen(simulatorUrl: string): Promise<{ child: Child; url: string }> {
   const configPath = join(workDirectory, 'lumen.json');
@@ -103,7 +119,8 @@ async function newKey(lumenUrl: string): Promise<string> {
     if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${await response.text()}`);
     return await response.json() as { id: string; key: string };
   };
-  const account = await admin('/v1/admin/accounts', { name: 'Benchmark', credits_usd: 100000 });
+  // Enterprise: the highest rate limits, so the benchmark measures the gateway, not the plan.
+  const account = await admin('/v1/admin/accounts', { name: 'Benchmark', credits_usd: 100000, plan: 'enterprise' });
   return (await admin(`/v1/admin/accounts/${account.id}/keys`, { name: 'bench', allowed_models: null })).key;
 }
 
@@ -173,7 +190,7 @@ try {
   const tableActivity = (settleMs: number) =>
     (databaseUrl === undefined ? undefined : postgresTableActivity(databaseUrl, schema, settleMs));
   const activityBeforeProbe = await tableActivity(11_000);
-  const chatProbe = await probe([target('direct', directChat, SIMULATOR_KEY, chatBody), target('lumen', lumenChat, key, chatBody)],
+  const chatProbe = await probe([target('direct', directChat, SIMULATOR_KEY, chatBody), target('lumen', lumenChat, key, lumenChatBody)],
     { count: probeRequests, warmup: Math.min(200, probeRequests), streamed: false });
   const latency = compare(chatProbe.get('direct')!, chatProbe.get('lumen')!, (sample) => sample.totalMs);
   print('latency_1_connection', { requests_each: probeRequests, ...latency });
@@ -182,12 +199,12 @@ try {
   // 2. Throughput at many connections.
   const watched = [{ name: 'lumen', pid: lumen.child.pid }, { name: 'simulator', pid: simulator.pid }];
   const directLoad = await runLoad({ name: 'direct_chat', url: directChat, key: SIMULATOR_KEY, body: chatBody }, watched);
-  const lumenLoad = await runLoad({ name: 'lumen_chat', url: lumenChat, key, body: chatBody }, watched);
+  const lumenLoad = await runLoad({ name: 'lumen_chat', url: lumenChat, key, body: lumenChatBody }, watched);
   const directStreamLoad = await runLoad({ name: 'direct_stream', url: directChat, key: SIMULATOR_KEY, body: streamBody }, watched);
-  const lumenStreamLoad = await runLoad({ name: 'lumen_stream', url: lumenChat, key, body: streamBody }, watched);
+  const lumenStreamLoad = await runLoad({ name: 'lumen_stream', url: lumenChat, key, body: lumenStreamBody }, watched);
 
   // 3. Time to first token at one connection.
-  const streamProbe = await probe([target('direct', directChat, SIMULATOR_KEY, streamBody), target('lumen', lumenChat, key, streamBody)],
+  const streamProbe = await probe([target('direct', directChat, SIMULATOR_KEY, streamBody), target('lumen', lumenChat, key, lumenStreamBody)],
     { count: ttftRequests, warmup: Math.min(50, ttftRequests), streamed: true });
   const firstToken = compare(streamProbe.get('direct')!, streamProbe.get('lumen')!, (sample) => sample.firstTokenMs ?? NaN);
   const wholeStream = compare(streamProbe.get('direct')!, streamProbe.get('lumen')!, (sample) => sample.totalMs);

@@ -109,7 +109,9 @@ export const eventSchemas = {
       rootHash: z.string().regex(/^[0-9a-f]{64}$/), signedNote: z.string().max(10_000) }).strict(),
   },
   // Routing. One RoutingDecided per routed request (model "auto", a tier name, or a model with
-  // fallbacks), appended after its attempts and before the client sees the answer's end: the
+  // fallbacks), appended after its attempts and before the client sees the answer's end (with
+  // the answering attempt's RequestCompleted, in its stream; alone in route-<routeId> when no
+  // attempt answered or only the decision was asked for): the
   // candidates with their predicted quality and estimated cost, the reason, the router version,
   // and each attempt (every attempt is also its own RequestCompleted, so a failed attempt is on
   // the ledger with its zero cost and only the served one is charged).

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Capability, CatalogModel } from '../catalog/model.ts';
 import { latestSchemaVersion } from '../domain/events.ts';
-import type { EventStore } from '../ledger/event-store.ts';
+import type { EventStore, NewEvent } from '../ledger/event-store.ts';
 import type { CanonicalChatRequest, CanonicalChatResult, CanonicalStreamPart, CanonicalUsage } from '../protocols/canonical.ts';
 import type { CompletionPrompt } from '../protocols/completions-to-canonical.ts';
 import { StreamAccumulator } from '../protocols/stream-accumulator.ts';
@@ -161,9 +161,8 @@ async function runAttempt(services: ModelCallServices, prepared: PreparedCall): 
     throw error;
   }
   const { usage, source } = await usageOf(result.usage, call.request, textOfParts(result.content));
-  const recorded = await record(services, prepared, { status: 200, errorCode: null, finishReason: result.finish.reason,
-    ttftMs: null, usage, usageSource: source, contentKept: true });
-  const extras = await closeRoute(services, prepared, recorded);
+  const extras = await record(services, prepared, { status: 200, errorCode: null, finishReason: result.finish.reason,
+    ttftMs: null, usage, usageSource: source, contentKept: true }, { closesRoute: true });
   await keepContent(services, prepared, extras, result);
   return { result, extras, requestId: prepared.requestId, model };
 }
@@ -230,8 +229,8 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   const ending = last.type === 'error'
     ? { status: last.error.status, errorCode: last.error.type, finishReason: 'error' }
     : { status: 200, errorCode: holdExhausted ? 'hold_exhausted' : null, finishReason: last.finish.reason };
-  const recorded = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source, contentKept: true });
-  const extras = await closeRoute(services, prepared, recorded);
+  // The attempt that answered closes the route (also a stream that failed after some output).
+  const extras = await record(services, prepared, { ...ending, ttftMs, usage, usageSource: source, contentKept: true }, { closesRoute: true });
   await keepContent(services, prepared, extras, snapshot);
   // A stream Lumen cut off never got the provider's usage: the client gets Lumen's count.
   if (holdExhausted) await sink.write({ type: 'usage', usage });
@@ -250,7 +249,12 @@ export interface Outcome {
   contentKept?: boolean;
 }
 
-export async function record(services: ModelCallServices, prepared: PreparedCall, outcome: Outcome): Promise<LumenExtras> {
+/**
+ * Appends the attempt's RequestCompleted. The attempt that answers a routed call closes the
+ * route: its RoutingDecided goes into the same append, so routing costs no second commit.
+ */
+export async function record(services: ModelCallServices, prepared: PreparedCall, outcome: Outcome,
+  options: { closesRoute?: boolean } = {}): Promise<LumenExtras> {
   const { call, model, requestId } = prepared;
   const data = requestCompletedData({ unitCostMicros: outcome.unitCostMicros,
     requestId, accountId: call.principal.accountId, keyId: call.principal.keyId, appId: call.appId,
@@ -258,11 +262,13 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
     latencyMs: performance.now() - prepared.startedAt, at: services.now(), ...outcome,
     contentKept: outcome.contentKept === true && call.keepContent !== undefined && services.content !== undefined,
   });
-  const appended = await services.store.append(`request-${requestId}`, [{
-    id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data,
-  }], 'no_stream');
+  const route = prepared.route;
+  route?.attempts.push({ requestId, model: model.id, status: data.status, errorCode: data.errorCode });
+  const closing = options.closesRoute === true ? route : undefined;
+  const events: NewEvent[] = [{ id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data }];
+  if (closing !== undefined) events.push(decisionEvent(closing, { executed: true, servedRequestId: requestId }, data.day));
+  const appended = await services.store.append(`request-${requestId}`, events, 'no_stream');
   settleAdmission(services, prepared, data.costMicros, data.inputTokens + data.outputTokens, data.day);
-  prepared.route?.attempts.push({ requestId, model: model.id, status: data.status, errorCode: data.errorCode });
   const assessed = prepared.assessed;
   if (assessed !== undefined && data.status === 200) {
     services.router?.store.keepFeatures({ requestId, accountId: call.principal.accountId, featureVersion,
@@ -272,6 +278,10 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
   if (assessed !== undefined) {
     extras.lumen.difficulty_score = assessed.difficultyScore;
     extras.lumen.router_version = assessed.routerVersion;
+  }
+  if (closing !== undefined) {
+    extras.lumen.routing = { route_id: closing.routeId, reason: closing.decided.reason, quality_floor: closing.decided.qualityFloor,
+      attempts: closing.attempts.length, decision_hash: appended.events[1]!.hash };
   }
   return extras;
 }
@@ -316,24 +326,17 @@ async function fellBack(services: ModelCallServices, prepared: PreparedCall, err
   return true;
 }
 
-/** Records the routing decision of a routed call once its served attempt is recorded. */
-async function closeRoute(services: ModelCallServices, prepared: PreparedCall, extras: LumenExtras): Promise<LumenExtras> {
-  const route = prepared.route;
-  if (route === undefined) return extras;
-  // The attempt that answered (also a stream that failed after some output): the last one.
-  const decisionHash = await appendDecision(services, route, { executed: true, servedRequestId: route.attempts.at(-1)?.requestId ?? null });
-  extras.lumen.routing = { route_id: route.routeId, reason: route.decided.reason, quality_floor: route.decided.qualityFloor,
-    attempts: route.attempts.length, decision_hash: decisionHash };
-  return extras;
+/** The one RoutingDecided of a route; its id is fixed per route, so it is never recorded twice. */
+function decisionEvent(route: RoutePlan, ending: { executed: boolean; servedRequestId: string | null }, day: string): NewEvent {
+  return { id: `route:${route.routeId}`, type: 'RoutingDecided', schemaVersion: latestSchemaVersion('RoutingDecided'),
+    data: { ...route.decided, executed: ending.executed, attempts: route.attempts, servedRequestId: ending.servedRequestId, day } };
 }
 
-/** One RoutingDecided per route, in its own stream: recorded once, whatever path ends the route. */
+/** A route no attempt answered (or a decision only): its RoutingDecided alone, in the route's own stream. */
 export async function appendDecision(services: ModelCallServices, route: RoutePlan,
   ending: { executed: boolean; servedRequestId: string | null }): Promise<string> {
-  const data = { ...route.decided, executed: ending.executed, attempts: route.attempts, servedRequestId: ending.servedRequestId,
-    day: services.now().toISOString().slice(0, 10) };
-  const appended = await services.store.append(`route-${route.routeId}`, [{ id: `route:${route.routeId}`, type: 'RoutingDecided',
-    schemaVersion: latestSchemaVersion('RoutingDecided'), data }], 'no_stream');
+  const event = decisionEvent(route, ending, services.now().toISOString().slice(0, 10));
+  const appended = await services.store.append(`route-${route.routeId}`, [event], 'no_stream');
   return appended.events[0]!.hash;
 }
 
