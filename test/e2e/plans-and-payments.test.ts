@@ -87,7 +87,8 @@ test('given a key group for Claude Code and one model, other clients get 403 and
   const inside = await call('POST', '/v1/messages', key, { model: 'claude-test', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }, asClaudeCode);
   assert.is(inside.status, 200);
   const models = await call('GET', '/v1/models', key, undefined, asClaudeCode);
-  assert.equal(models.body.data.map((model: any) => model.id), ['claude-test']);
+  // The group's one model, and the routed names that can only reach it.
+  assert.equal(models.body.data.map((model: any) => model.id), ['claude-test', 'auto', 'small']);
   assert.is((await gateway.admin('POST', `/v1/admin/accounts/${accountId}/keys`, { group_id: 'grp_missing' })).status, 404);
 });
 

@@ -203,6 +203,12 @@ test('given GET /v1/router/profiles and /v1/providers, a key sees the routing pr
   assert.ok(providers.body.data.some((entry: any) => entry.provider === 'sim-anthropic'));
   assert.is((await gateway.request('GET', '/v1/providers?model=no-such-model', { key })).status, 404);
   assert.is((await gateway.request('GET', '/v1/providers', { key })).status, 400);
+  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+  const listed = (await client.models.list()).data.map((model) => model.id);
+  assert.ok(['auto', 'nano', 'small', 'mid', 'high'].every((id) => listed.includes(id)), 'routed names are listed like models');
+  const auto = await client.models.retrieve('auto') as any;
+  assert.equal([auto.id, auto.lumen.routed], ['auto', true]);
+  assert.ok(auto.lumen.candidates.includes('nano-test'));
 });
 
 test('given feedback, only the account that made a request may rate it, a later rating supersedes, and bad ratings are refused', async () => {

@@ -2,7 +2,8 @@
 // Handlers are thin: parse (zod, in src/protocols) -> call (src/gateway) -> present.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { InputModality, OutputModality } from '../../catalog/model.ts';
+import { MODEL_TIERS, type CatalogModel, type InputModality, type ModelTier, type OutputModality } from '../../catalog/model.ts';
+import { accessProblem } from '../../gateway/route-planner.ts';
 import { toOpenAIModel } from '../../catalog/catalog.ts';
 import { prepareCall, resolveModel, runCall, streamCall, type ModelCallServices } from '../../gateway/model-call.ts';
 import { runEmbedding } from '../../gateway/embedding-call.ts';
@@ -74,9 +75,12 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
   router.get('/models', async function listModels(ctx) {
     const input = listParameter(ctx.query.input) as InputModality[];
     const output = listParameter(ctx.query.output) as OutputModality[];
-    const visible = groupModels(ctx.state.principal as KeyRecord);
-    ctx.body = { object: 'list', data: services.catalog.list({ input, output })
-      .filter((model) => visible === null || visible.includes(model.id)).map((model) => toOpenAIModel(model)) };
+    const principal = ctx.state.principal as KeyRecord;
+    const visible = groupModels(principal);
+    const routedFits = input.every((modality) => modality === 'text' || modality === 'image') && output.every((modality) => modality === 'text');
+    ctx.body = { object: 'list', data: [...services.catalog.list({ input, output })
+      .filter((model) => visible === null || visible.includes(model.id)).map((model) => toOpenAIModel(model)),
+    ...(routedFits ? routedModelEntries(services, principal) : [])] };
   });
 
   const showModel = async function showModel(ctx: Context) {
@@ -84,6 +88,11 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     const name = [ctx.params.provider, ctx.params.id].filter((part) => part !== undefined).join('/');
     const resolution = services.catalog.resolve(name);
     const visible = groupModels(ctx.state.principal as KeyRecord);
+    const routed = resolution.ok ? undefined : routedModelEntries(services, ctx.state.principal as KeyRecord).find((entry) => entry.id === name);
+    if (routed !== undefined) {
+      ctx.body = routed;
+      return;
+    }
     if (!resolution.ok || (visible !== null && !visible.includes(resolution.model.id))) {
       throw notFound(`The model \`${name}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
     }
@@ -112,6 +121,25 @@ export async function answerChat(ctx: Context, services: ModelCallServices, call
   }
   const completed = await runCall(services, prepared);
   ctx.body = withExtras(canonicalToOpenAIChat(completed.result, identity), completed.extras);
+}
+
+/**
+ * "auto" and each tier with a chat model this key may use, listed like models so that apps which
+ * pick from /v1/models can pick them; `lumen.routed` tells Lumen-aware tools apart.
+ */
+function routedModelEntries(services: ModelCallServices, principal: KeyRecord) {
+  const live = services.router?.versions.current();
+  if (live === undefined) return [];
+  const usable = services.catalog.list({ capability: 'chat' })
+    .filter((model) => services.providers.get(model.provider) !== undefined && accessProblem(principal, model, model.id) === undefined);
+  const entry = (id: string, tier: ModelTier | null, models: readonly CatalogModel[]) => ({
+    id, object: 'model' as const, created: Math.max(...models.map((model) => toOpenAIModel(model).created)), owned_by: 'lumen',
+    lumen: { routed: true, tier, router_version: live.version, candidates: models.map((model) => model.id) },
+  });
+  if (usable.length === 0) return [];
+  const tiers = MODEL_TIERS.map((tier) => [tier, usable.filter((model) => model.tier === tier)] as const)
+    .filter(([, models]) => models.length > 0);
+  return [entry('auto', null, usable), ...tiers.map(([tier, models]) => entry(tier, tier, models))];
 }
 
 /** The models a key's group lets it see; null: every model. */
