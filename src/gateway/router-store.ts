@@ -36,6 +36,45 @@ export class RouterVersionConflict extends Error {
   }
 }
 
+/**
+ * Term ids are sorted and unique, so they are stored as LEB128 varints of their gaps, in
+ * base64: about three times smaller than decimal text for a long prompt's ten thousand terms.
+ */
+export function encodeTermIds(termIndices: readonly number[]): string {
+  const bytes: number[] = [];
+  let previous = 0;
+  for (const term of termIndices) {
+    let gap = term - previous;
+    previous = term;
+    while (gap >= 0x80) {
+      bytes.push((gap & 0x7f) | 0x80);
+      gap >>>= 7;
+    }
+    bytes.push(gap);
+  }
+  return Buffer.from(bytes).toString('base64');
+}
+
+export function decodeTermIds(text: string): number[] {
+  const bytes = Buffer.from(text, 'base64');
+  const terms: number[] = [];
+  let previous = 0;
+  let gap = 0;
+  let shift = 0;
+  for (const byte of bytes) {
+    gap += (byte & 0x7f) * 2 ** shift;
+    if (byte & 0x80) {
+      shift += 7;
+      continue;
+    }
+    previous += gap;
+    terms.push(previous);
+    gap = 0;
+    shift = 0;
+  }
+  return terms;
+}
+
 export class RouterStore {
   private queued: PromptFeatureRow[] = [];
   private flushing: Promise<void> | undefined;
@@ -92,7 +131,7 @@ export class RouterStore {
     for (const row of rows) {
       const at = parameters.length;
       values.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`);
-      parameters.push(row.requestId, row.accountId, row.featureVersion, row.promptKind, row.routerVersion, row.features.termIndices.join(','));
+      parameters.push(row.requestId, row.accountId, row.featureVersion, row.promptKind, row.routerVersion, encodeTermIds(row.features.termIndices));
     }
     await this.sql.query(`insert into lumen_prompt_features (request_id, account_id, feature_version, prompt_kind, router_version, term_ids)
       values ${values.join(', ')} on conflict (request_id) do nothing`, parameters);
@@ -107,11 +146,10 @@ export class RouterStore {
         `select request_id, account_id, feature_version, prompt_kind, router_version, term_ids from lumen_prompt_features
          where request_id = any($1::text[])`, [requestIds.slice(start, start + 1_000)]);
       for (const row of rows) {
-        const text = String(row.term_ids);
         found.set(String(row.request_id), { requestId: String(row.request_id), accountId: String(row.account_id),
           featureVersion: String(row.feature_version), promptKind: String(row.prompt_kind),
           routerVersion: row.router_version === null ? null : String(row.router_version),
-          features: { termIndices: text === '' ? [] : text.split(',').map(Number) } });
+          features: { termIndices: decodeTermIds(String(row.term_ids)) } });
       }
     }
     return found;

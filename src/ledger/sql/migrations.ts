@@ -166,6 +166,7 @@ const MIGRATIONS: Migration[] = [
         feature_version text not null,
         prompt_kind text not null,
         router_version text,
+        -- Sorted term ids as base64 LEB128 varints of their gaps (router-store.ts).
         term_ids text not null,
         created_at timestamptz not null default now()
       );
