@@ -54,21 +54,21 @@ function bucketOfLog(value: number): number {
 export function extractFeatures(promptText: string): PromptFeatures {
   const text = promptText.length > featureLimits.charactersMax ? promptText.slice(0, featureLimits.charactersMax) : promptText;
   const tokens = scanTokens(text, featureLimits.tokensMax);
-  const hashes = tokens.hashes;
+  const { hashes, count: tokenCount } = tokens;
   // At most five terms per token (three n-grams, a number shape and a shape bigram) plus cues.
-  const terms = termScratch(hashes.length * 5 + 64);
+  const terms = termScratch(tokenCount * 5 + 64);
   let count = 0;
-  for (let index = 0; index < hashes.length; index += 1) {
+  for (let index = 0; index < tokenCount; index += 1) {
     const first = hashes[index] as number;
     terms[count++] = first & termMask;
-    if (index + 1 >= hashes.length) continue;
+    if (index + 1 >= tokenCount) continue;
     const bigram = combine(first, hashes[index + 1] as number, seeds.bigram);
     terms[count++] = bigram & termMask;
-    if (index + 2 < hashes.length) terms[count++] = combine(bigram, hashes[index + 2] as number, seeds.trigram) & termMask;
+    if (index + 2 < tokenCount) terms[count++] = combine(bigram, hashes[index + 2] as number, seeds.trigram) & termMask;
   }
   count = addNumberCues(tokens, terms, count);
-  const cues = [`len:${bucketOfLog(text.length)}`, `lines:${Math.min(countNewlines(text), 12)}`, `words:${bucketOfLog(hashes.length)}`];
-  for (let length = 1; length <= Math.min(3, hashes.length); length += 1) {
+  const cues = [`len:${bucketOfLog(text.length)}`, `lines:${Math.min(countNewlines(text), 12)}`, `words:${bucketOfLog(tokenCount)}`];
+  for (let length = 1; length <= Math.min(3, tokenCount); length += 1) {
     let opening = length;
     for (let index = 0; index < length; index += 1) opening = combine(opening, hashes[index] as number, seeds.first);
     terms[count++] = opening & termMask;
@@ -80,16 +80,16 @@ export function extractFeatures(promptText: string): PromptFeatures {
 
 /** Numbers become shapes ("#N3" for three digits), alone and next to their neighbours. */
 function addNumberCues(tokens: Tokens, terms: Int32Array, start: number): number {
-  const { hashes, numberDigits } = tokens;
+  const { hashes, numberDigits, count: tokenCount } = tokens;
   let count = start;
   let anyNumber = false;
-  for (let index = 0; index < hashes.length; index += 1) {
+  for (let index = 0; index < tokenCount; index += 1) {
     const digits = numberDigits[index] as number;
     if (digits > 0) {
       terms[count++] = (numberShapes[digits] as number) & termMask;
       anyNumber = true;
     }
-    if (index + 1 >= hashes.length) continue;
+    if (index + 1 >= tokenCount) continue;
     const nextDigits = numberDigits[index + 1] as number;
     if (digits === 0 && nextDigits === 0) continue;
     const left = digits > 0 ? (numberShapes[digits] as number) : (hashes[index] as number);
@@ -117,7 +117,7 @@ function addOptionCues(text: string, tokens: Tokens, terms: Int32Array, start: n
   const lastLineStart = text.lastIndexOf('\n', firstOption - 1) + 1;
   let count = start;
   let taken = 0;
-  for (let index = tokens.starts.length - 1; index >= 0 && taken < 3; index -= 1) {
+  for (let index = tokens.count - 1; index >= 0 && taken < 3; index -= 1) {
     const tokenStart = tokens.starts[index] as number;
     if (tokenStart >= firstOption) continue;
     if (tokenStart < lastLineStart) break;

@@ -13,8 +13,32 @@ const fnvPrime = hashing.fnvPrime;
 const wordCharacter = /[\p{L}\p{N}\p{M}_]/u;
 const whitespace = /\s/u;
 
-/** Per token: its hash, where it starts, and for numbers their digit count capped at 5 (else 0). */
-export type Tokens = { hashes: number[]; starts: number[]; numberDigits: number[] };
+/**
+ * Per token: its hash, where it starts, and for numbers their digit count capped at 5 (else 0).
+ * The arrays are scratch space reused by the next scan (extraction is synchronous and never
+ * re-entered, and allocating them per prompt cost a third of the scan): read `count` entries and
+ * do not keep them.
+ */
+export type Tokens = { readonly hashes: Uint32Array; readonly starts: Int32Array; readonly numberDigits: Uint8Array; readonly count: number };
+
+let hashes = new Uint32Array(1024);
+let starts = new Int32Array(1024);
+let numberDigits = new Uint8Array(1024);
+
+/** Room for `capacity` tokens, keeping what is already written. */
+function ensureCapacity(capacity: number): void {
+  if (hashes.length >= capacity) return;
+  const size = Math.max(capacity, hashes.length * 2);
+  const grownHashes = new Uint32Array(size);
+  const grownStarts = new Int32Array(size);
+  const grownDigits = new Uint8Array(size);
+  grownHashes.set(hashes);
+  grownStarts.set(starts);
+  grownDigits.set(numberDigits);
+  hashes = grownHashes;
+  starts = grownStarts;
+  numberDigits = grownDigits;
+}
 
 const kindSpace = 0;
 const kindWord = 1;
@@ -33,62 +57,79 @@ function hashUnits(state: number, units: string): number {
   return hash;
 }
 
-/** Scans at most `tokensMax` tokens; ASCII takes a fast path, other characters a Unicode test. */
+/**
+ * Scans at most `tokensMax` tokens; ASCII takes a fast path, other characters a Unicode test.
+ * A word in progress is `wordStart` >= 0; `wordDigits` counts its digits, or is -1 once it holds
+ * anything else.
+ */
 export function scanTokens(text: string, tokensMax: number): Tokens {
-  const tokens: Tokens = { hashes: [], starts: [], numberDigits: [] };
+  // A word and the symbol that ends it can both land on the last round, so one spare slot.
+  ensureCapacity(Math.min(tokensMax, text.length) + 1);
+  let count = 0;
   let state = 0;
-  let inWord = false;
-  let onlyDigits = true;
-  let wordLength = 0;
-  const endWord = (): void => {
-    if (!inWord) return;
-    tokens.hashes.push(avalanche(state));
-    tokens.numberDigits.push(onlyDigits ? Math.min(wordLength, 5) : 0);
-    inWord = false;
-  };
-  const startWord = (index: number): void => {
-    inWord = true;
-    state = fnvOffsetBasis;
-    onlyDigits = true;
-    wordLength = 0;
-    tokens.starts.push(index);
-  };
+  let wordStart = -1;
+  let wordDigits = 0;
   let index = 0;
-  while (index < text.length && tokens.hashes.length < tokensMax) {
+  while (index < text.length && count < tokensMax) {
     const code = text.charCodeAt(index);
     if (code < 128) {
-      index += 1;
       const isDigit = code >= 48 && code <= 57;
       if (isDigit || (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95) {
-        if (!inWord) startWord(index - 1);
+        if (wordStart === -1) {
+          wordStart = index;
+          state = fnvOffsetBasis;
+          wordDigits = 0;
+        }
         state = Math.imul(state ^ (code >= 65 && code <= 90 ? code + 32 : code), fnvPrime);
-        onlyDigits &&= isDigit;
-        wordLength += 1;
-      } else if (code === 32 || (code >= 9 && code <= 13)) {
-        endWord();
+        wordDigits = isDigit && wordDigits !== -1 ? wordDigits + 1 : -1;
       } else {
-        endWord();
-        tokens.starts.push(index - 1);
-        tokens.hashes.push(avalanche(Math.imul(fnvOffsetBasis ^ code, fnvPrime)));
-        tokens.numberDigits.push(0);
+        if (wordStart !== -1) {
+          hashes[count] = avalanche(state);
+          starts[count] = wordStart;
+          numberDigits[count] = wordDigits > 5 ? 5 : wordDigits === -1 ? 0 : wordDigits;
+          count += 1;
+          wordStart = -1;
+        }
+        if (code !== 32 && !(code >= 9 && code <= 13)) {
+          hashes[count] = avalanche(Math.imul(fnvOffsetBasis ^ code, fnvPrime));
+          starts[count] = index;
+          numberDigits[count] = 0;
+          count += 1;
+        }
       }
+      index += 1;
       continue;
     }
     const other = classifyOther(text, index);
     if (other.kind === kindWord) {
-      if (!inWord) startWord(index);
+      if (wordStart === -1) {
+        wordStart = index;
+        state = fnvOffsetBasis;
+      }
       state = hashUnits(state, other.lower);
-      onlyDigits = false;
+      wordDigits = -1;
     } else {
-      endWord();
+      if (wordStart !== -1) {
+        hashes[count] = avalanche(state);
+        starts[count] = wordStart;
+        numberDigits[count] = wordDigits > 5 ? 5 : wordDigits === -1 ? 0 : wordDigits;
+        count += 1;
+        wordStart = -1;
+      }
       if (other.kind === kindSymbol) {
-        tokens.starts.push(index);
-        tokens.hashes.push(avalanche(hashUnits(fnvOffsetBasis, other.lower)));
-        tokens.numberDigits.push(0);
+        hashes[count] = avalanche(hashUnits(fnvOffsetBasis, other.lower));
+        starts[count] = index;
+        numberDigits[count] = 0;
+        count += 1;
       }
     }
     index += other.width;
   }
-  endWord();
-  return tokens;
+  if (wordStart !== -1) {
+    hashes[count] = avalanche(state);
+    starts[count] = wordStart;
+    numberDigits[count] = wordDigits > 5 ? 5 : wordDigits === -1 ? 0 : wordDigits;
+    count += 1;
+  }
+  return { hashes, starts, numberDigits, count };
 }
