@@ -50,6 +50,16 @@ export function microsToUsd(micros: Micros): number {
  */
 export function tokenCostMicros(tokens: number, microsPerMillionTokens: Micros): Micros {
   if (!Number.isSafeInteger(tokens) || tokens < 0) throw new RangeError('token count must be a whole number >= 0');
+  const exact = tokens * microsPerMillionTokens;
+  if (Number.isSafeInteger(exact)) {
+    // Integer division with the remainder, all within 2^53: exact, and no BigInt on the hot path.
+    const whole = Math.floor(exact / 1_000_000);
+    const remainder = exact - whole * 1_000_000;
+    // The float quotient may round across a whole number; the remainder tells, and corrects it.
+    if (remainder < 0) return whole;
+    if (remainder >= 1_000_000) return remainder > 1_000_000 ? whole + 2 : whole + 1;
+    return remainder > 0 ? whole + 1 : whole;
+  }
   const product = BigInt(tokens) * BigInt(microsPerMillionTokens);
   const cost = (product + 999_999n) / 1_000_000n;
   return Number(cost);

@@ -311,7 +311,7 @@ async function fellBack(services: ModelCallServices, prepared: PreparedCall, err
   prepared.failedBeforeOutput = false;
   const route = prepared.route;
   if (route === undefined) return false;
-  const next = failedBeforeOutput && isFallbackError(error) ? route.remaining.shift() : undefined;
+  const next = failedBeforeOutput && isFallbackError(error) ? route.remaining().shift() : undefined;
   const adapter = next === undefined ? undefined : services.providers.get(next.provider);
   if (next === undefined || adapter === undefined) {
     await appendDecision(services, route, { executed: true, servedRequestId: null });

@@ -44,6 +44,8 @@ export type RouteAttempt = RoutingDecidedData['attempts'][number];
 
 /** What the router saw in the prompt; computed for every chat call, routed or not. */
 export interface PromptAssessment {
+  /** The live version's reading of the prompt, kept so candidates are predicted without a second pass. */
+  assessment: ReturnType<typeof assessPrompt>;
   size: RequestSize;
   features: PromptFeatures;
   featuresSha256: string;
@@ -56,8 +58,11 @@ export interface RoutePlan {
   routeId: string;
   /** The decision as recorded, less what only the attempts tell. */
   decided: Omit<RoutingDecidedData, 'attempts' | 'servedRequestId' | 'executed' | 'day'>;
-  /** Models to try next, in order, after the current attempt fails. */
-  remaining: CatalogModel[];
+  /**
+   * Models to try next, in order, after the current attempt fails: ranked on first use (only a
+   * failed attempt needs them), then the same array, which the caller consumes.
+   */
+  remaining: () => CatalogModel[];
   attempts: RouteAttempt[];
 }
 
@@ -83,8 +88,13 @@ export function assessRequest(live: LiveRouter, request: CanonicalChatRequest): 
   const features = extractFeatures(text);
   const assessment = assessPrompt(live.parameters, features);
   const difficultyScore = roundPredictedQuality(1 - sigmoid(assessment.pooledLogOdds));
-  return { size: requestSize(request, text), features, featuresSha256: featuresSha256(features), difficultyScore,
+  return { assessment, size: requestSize(request, text), features, featuresSha256: featuresSha256(features), difficultyScore,
     promptKind: promptKind(text, difficultyScore), routerVersion: live.version };
+}
+
+function once<T>(compute: () => T): () => T {
+  let value: { computed: T } | undefined;
+  return () => (value ??= { computed: compute() }).computed;
 }
 
 /** "auto" and the tier names are routed; anything else names a model. */
@@ -146,8 +156,7 @@ function candidateModels(input: PlanInput, tier: ModelTier | undefined): Catalog
 
 function predict(live: LiveRouter, assessed: PromptAssessment, models: readonly CatalogModel[]): RoutingCandidate[] {
   const known = profiledModels(live.parameters);
-  const assessment = assessPrompt(live.parameters, assessed.features);
-  const qualities = qualitiesFromAssessment(live.parameters, assessment, models.map((model) => profileIdFor(known, model.id, model.tier)));
+  const qualities = qualitiesFromAssessment(live.parameters, assessed.assessment, models.map((model) => profileIdFor(known, model.id, model.tier)));
   return models.map((model, index) => ({ modelId: model.id, provider: model.provider, tier: model.tier,
     estimatedCostMicros: estimatedCostMicros(assessed.size, model), predictedQuality: roundPredictedQuality(qualities[index] as number) }));
 }
@@ -224,7 +233,7 @@ export function planRoute(input: PlanInput, assessed: PromptAssessment): Planned
     const predicted = predict(input.live, assessed, tried)
       .map((candidate, index) => ({ ...candidate, verdict: index === 0 ? 'chosen' : 'fallback' }));
     return { ok: true, model, plan: { routeId: input.routeId, decided: decidedRecord(input, assessed, undefined, predicted, model),
-      remaining: tried.slice(1), attempts: [] } };
+      remaining: once(() => tried.slice(1)), attempts: [] } };
   }
   const models = candidateModels(input, routed === 'auto' ? undefined : routed);
   const predicted = predict(input.live, assessed, models);
@@ -233,13 +242,13 @@ export function planRoute(input: PlanInput, assessed: PromptAssessment): Planned
     const message = models.length === 0
       ? `no model this key may use can serve "${input.requestedModel}"${options.provider === undefined ? '' : ` on provider "${options.provider}"`}`
       : `${outcome.message} (max_cost_usd)`;
-    const plan = { routeId: input.routeId, decided: decidedRecord(input, assessed, outcome, outcome.candidates, undefined), remaining: [], attempts: [] };
+    const plan = { routeId: input.routeId, decided: decidedRecord(input, assessed, outcome, outcome.candidates, undefined), remaining: once(() => []), attempts: [] };
     return { ok: false, plan, error: new GatewayError(422, 'invalid_request_error', 'no_candidate', message, 'model') };
   }
   const byId = new Map(models.map((model) => [model.id, model]));
   const model = byId.get(outcome.modelId) as CatalogModel;
-  const next = fallbacks.length > 0 ? fallbacks.filter((fallback) => fallback.id !== model.id)
-    : rankedFallbacks(outcome, predicted, options).map((modelId) => byId.get(modelId) as CatalogModel);
+  const next = () => (fallbacks.length > 0 ? fallbacks.filter((fallback) => fallback.id !== model.id)
+    : rankedFallbacks(outcome, predicted, options).map((modelId) => byId.get(modelId) as CatalogModel)).slice(0, routeAttemptsMax - 1);
   return { ok: true, model, plan: { routeId: input.routeId, decided: decidedRecord(input, assessed, outcome, outcome.candidates, model),
-    remaining: next.slice(0, routeAttemptsMax - 1), attempts: [] } };
+    remaining: once(next), attempts: [] } };
 }

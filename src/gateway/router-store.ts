@@ -24,9 +24,11 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The digest RoutingDecided records for the features it was decided on. */
+/** The digest RoutingDecided records for the features it was decided on: over the ids as 32-bit little-endian words. */
 export function featuresSha256(features: PromptFeatures): string {
-  return sha256Hex(features.termIndices.join(','));
+  const words = Uint32Array.from(features.termIndices);
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('feature digests assume a little-endian machine');
+  return createHash('sha256').update(new Uint8Array(words.buffer)).digest('hex');
 }
 
 export class RouterVersionConflict extends Error {

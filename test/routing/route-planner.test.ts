@@ -45,7 +45,7 @@ test('given "auto", the choice is a candidate, the fallbacks are other eligible 
   if (!first.ok || !second.ok) return;
   assert.is(first.model.id, second.model.id);
   assert.equal(first.plan!.decided, second.plan!.decided);
-  const fallbacks = first.plan!.remaining.map((model) => model.id);
+  const fallbacks = first.plan!.remaining().map((model) => model.id);
   assert.ok(fallbacks.length === 2, 'three attempts at most');
   assert.not.ok(fallbacks.includes(first.model.id));
   assert.is(new Set(fallbacks).size, fallbacks.length);
@@ -107,7 +107,7 @@ test('given a named model with fallbacks, the plan keeps the caller\'s order; wi
   if (!named.ok) return;
   assert.is(named.plan!.decided.reason, 'requested');
   const idOf = (name: string) => { const resolution = catalog.resolve(name); return resolution.ok ? resolution.model.id : name; };
-  assert.equal(named.plan!.remaining.map((model) => model.id), [idOf('claude-sonnet-4-6'), idOf('gemini-2.5-flash')]);
+  assert.equal(named.plan!.remaining().map((model) => model.id), [idOf('claude-sonnet-4-6'), idOf('gemini-2.5-flash')]);
   const plain = plan('gpt-4o-mini');
   assert.ok(plain.ok && plain.plan === undefined);
 });

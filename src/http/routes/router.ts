@@ -114,7 +114,7 @@ function decisionBody(prepared: PreparedCall, auditHash: string) {
     tier: prepared.model.tier, reason: decided.reason, difficulty_score: assessed.difficultyScore, prompt_kind: assessed.promptKind,
     router_version: assessed.routerVersion, quality_floor: decided.qualityFloor,
     max_cost_usd: decided.maxCostMicros === null ? null : microsToUsd(decided.maxCostMicros), cost_weight: decided.costWeight,
-    fallbacks: prepared.route!.remaining.map((model) => model.id),
+    fallbacks: prepared.route!.remaining().map((model) => model.id),
     candidates: decided.candidates.map((candidate) => ({ model: candidate.model, provider: candidate.provider, tier: candidate.tier,
       predicted_quality: candidate.predictedQuality, estimated_cost_usd: microsToUsd(candidate.estimatedCostMicros),
       verdict: candidate.verdict })),
