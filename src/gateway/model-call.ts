@@ -314,7 +314,9 @@ async function fellBack(services: ModelCallServices, prepared: PreparedCall, err
   const next = failedBeforeOutput && isFallbackError(error) ? route.remaining().shift() : undefined;
   const adapter = next === undefined ? undefined : services.providers.get(next.provider);
   if (next === undefined || adapter === undefined) {
-    await appendDecision(services, route, { executed: true, servedRequestId: null });
+    // Refused before any provider was called (rate limit, credit): nothing was acted on, and a
+    // refusal must not cost a ledger write. Otherwise the attempts that failed are the record.
+    if (route.attempts.length > 0) await appendDecision(services, route, { executed: true, servedRequestId: null });
     return false;
   }
   prepared.model = next;
