@@ -16,8 +16,18 @@ export function catalogConsistencyIssues(
   return [
     ...duplicateProviderIssues(providerIds),
     ...nameClashIssues(models),
+    ...reservedNameIssues(models),
     ...providerReferenceIssues(providerIds, models),
   ];
+}
+
+/** Names the router answers to: a model called so could never be reached. */
+export const ROUTED_NAMES = ['auto', 'nano', 'small', 'mid', 'high'] as const;
+
+function reservedNameIssues(models: readonly NamedModel[]): string[] {
+  return models.flatMap((model) => [model.id, ...model.aliases]
+    .filter((name) => (ROUTED_NAMES as readonly string[]).includes(name))
+    .map((name) => `model "${model.id}": "${name}" is reserved for routing (model "auto" and the tier names)`));
 }
 
 function duplicateProviderIssues(providerIds: readonly string[]): string[] {

@@ -41,7 +41,7 @@ const commands: Record<string, Command> = {
   projections: async (args) => (await import('./ledger-commands.ts')).projections(args),
   audit: async (args) => (await import('./audit-commands.ts')).audit(args),
   export: async (args) => (await import('./export-command.ts')).exportCommand(args),
-  router: async (args) => (await import('../routing/router-command.ts')).runRouterCommand(args),
+  router: async (args) => (await import('./router-command.ts')).runRouterCommand(args),
   accounts,
   keys,
   credits,

@@ -11,10 +11,10 @@ import { publishRouterVersion, type PublishedVersion } from '../gateway/router-v
 import type { EventStore } from '../ledger/event-store.ts';
 import { openStore } from '../ledger/open-store.ts';
 import type { LabelledPrompt } from '../routing/dataset.ts';
-import { dataFiles, loadContaminated, loadLabelledFiles } from '../routing/eval-command.ts';
+import { dataFiles, loadContaminated, loadLabelledFiles } from './router-eval.ts';
 import type { FitOptions } from '../routing/fit.ts';
 import { retuneRouter, type RetuneReport, type RetuneResult } from '../routing/retune.ts';
-import type { RetuneOptions } from '../routing/router-command.ts';
+import type { RetuneOptions } from './router-command.ts';
 
 export type RetuneIo = {
   readonly write: (text: string) => void;

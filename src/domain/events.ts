@@ -153,7 +153,9 @@ export const eventSchemas = {
       model: z.string().max(200), tier: z.string().max(20), provider: z.string().max(100),
       promptKind: z.string().max(60), routerVersion: z.string().max(100).nullable(),
       rating: z.number().int().min(1).max(5),
-      notes: z.string().max(2000).nullable(),
+      // The caller's notes are free text, so they are kept beside the ledger (lumen_rating_notes,
+      // deletable); the event only says whether there are any.
+      notesKept: z.boolean(),
       supersedesRatingId: id.nullable(),
     }).strict(),
   },

@@ -61,6 +61,18 @@ export async function admit(services: AdmissionServices, input: { principal: Key
   }
 }
 
+/**
+ * A request that calls no provider but writes to the ledger (a refused route, a decision only)
+ * still counts against the key's requests per minute, so refusals cannot be written unmetered.
+ */
+export async function admitWithoutCall(services: AdmissionServices, principal: KeyRecord,
+  setHeaders?: (headers: Record<string, string>) => void): Promise<void> {
+  if (services.limiter === undefined) return;
+  const admission = await services.limiter.admit({ keyId: principal.keyId, limits: limitsOf(principal), tokens: 0 });
+  if (!admission.allowed) throw rateLimitError(admission, 0);
+  setHeaders?.(rateLimitHeaders(admission.state));
+}
+
 export function promptSize(request: CanonicalChatRequest): PromptSize {
   let textBytes = 0;
   let images = 0;

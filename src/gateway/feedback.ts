@@ -8,7 +8,7 @@ import { latestSchemaVersion, type EventOf } from '../domain/events.ts';
 import { StoreError, type EventStore } from '../ledger/event-store.ts';
 import { decodeEventRow, EVENT_COLUMNS } from '../ledger/sql/event-rows.ts';
 import type { SqlExecutor } from '../ledger/sql/sql-client.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { badRequest, GatewayError, notFound } from '../http/errors.ts';
 import type { KeyRecord } from './key-index.ts';
 import type { RouterStore } from './router-store.ts';
 
@@ -34,6 +34,8 @@ export interface RecordedRating {
 
 /** Conflicting ratings of one request at the same moment: each retry re-reads the stream. */
 const appendAttemptsMax = 4;
+/** Ratings one request may receive; each is a permanent ledger event. */
+export const ratingsPerRequestMax = 20;
 
 type RequestData = EventOf<'RequestCompleted'>['data'];
 
@@ -60,18 +62,29 @@ export async function rateResponse(services: FeedbackServices, principal: KeyRec
   const kept = (await services.routerStore.featuresOf([request.requestId])).get(request.requestId);
   const streamId = `feedback-${request.requestId}`;
   for (let attempt = 1; ; attempt += 1) {
-    const earlier = (await services.store.readStream(streamId)).at(-1);
+    const stream = await services.store.readStream(streamId);
+    if (stream.length >= ratingsPerRequestMax) {
+      throw new GatewayError(409, 'invalid_request_error', 'rating_limit', `a request can be rated at most ${ratingsPerRequestMax} times`, 'audit_hash');
+    }
+    const earlierEvent = stream.at(-1);
+    const earlier = earlierEvent === undefined ? undefined : (earlierEvent.data as EventOf<'ResponseRated'>['data']);
     const ratingId = randomUUID().replaceAll('-', '');
-    const supersedesRatingId = earlier === undefined ? null : (earlier.data as EventOf<'ResponseRated'>['data']).ratingId;
     const data: EventOf<'ResponseRated'>['data'] = {
       ratingId, requestId: request.requestId, auditHash: rating.auditHash, accountId: principal.accountId, keyId: principal.keyId,
-      model: request.model, tier: request.tier, provider: request.provider, promptKind: kept?.promptKind ?? 'unknown',
-      routerVersion: kept?.routerVersion ?? null, rating: rating.rating, notes: rating.notes, supersedesRatingId,
+      model: request.model, tier: request.tier, provider: request.provider,
+      // A later rating keeps the kind the first one recorded, so the request stays in one aggregate.
+      promptKind: earlier?.promptKind ?? kept?.promptKind ?? 'unknown', routerVersion: earlier?.routerVersion ?? kept?.routerVersion ?? null,
+      rating: rating.rating, notesKept: rating.notes !== null, supersedesRatingId: earlier?.ratingId ?? null,
     };
     try {
       const appended = await services.store.append(streamId, [{ id: `rating:${ratingId}`, type: 'ResponseRated',
-        schemaVersion: latestSchemaVersion('ResponseRated'), data }], earlier === undefined ? 'no_stream' : earlier.version);
-      return { ratingId, requestId: request.requestId, eventHash: appended.events[0]!.hash, supersedesRatingId, model: request.model };
+        schemaVersion: latestSchemaVersion('ResponseRated'), data }], earlierEvent === undefined ? 'no_stream' : earlierEvent.version);
+      if (rating.notes !== null) {
+        await services.sql.query('insert into lumen_rating_notes (rating_id, account_id, request_id, notes) values ($1, $2, $3, $4)',
+          [ratingId, principal.accountId, request.requestId, rating.notes]);
+      }
+      return { ratingId, requestId: request.requestId, eventHash: appended.events[0]!.hash, supersedesRatingId: data.supersedesRatingId,
+        model: request.model };
     } catch (error) {
       if (!(error instanceof StoreError && error.code === 'wrong_expected_version') || attempt >= appendAttemptsMax) throw error;
     }

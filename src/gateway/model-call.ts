@@ -1,24 +1,29 @@
-// One model call, whatever the client protocol: resolve the model, check the key may use it,
-// call the provider, and record exactly one RequestCompleted event, also when the provider
-// fails or the client goes away mid-stream. The event is committed before the client sees its
-// hash. Protocol presentation stays with the caller (src/http/routes).
-import { randomUUID } from 'node:crypto';
+// One model call, whatever the client protocol: resolve the model (or route "auto" and tier
+// names), check the key may use it, call the provider, and record exactly one RequestCompleted
+// event per attempt, also when the provider fails or the client goes away mid-stream. A provider
+// failing before any output moves a routed call (or one with fallbacks) to the next model. The
+// events are committed before the client sees their hashes. Protocol presentation stays with
+// the caller (src/http/routes).
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Capability, CatalogModel } from '../catalog/model.ts';
 import { latestSchemaVersion } from '../domain/events.ts';
-import type { EventStore, NewEvent } from '../ledger/event-store.ts';
+import { StoreError, type EventStore, type NewEvent } from '../ledger/event-store.ts';
 import type { CanonicalChatRequest, CanonicalChatResult, CanonicalStreamPart, CanonicalUsage } from '../protocols/canonical.ts';
-import type { CompletionPrompt } from '../protocols/completions-to-canonical.ts';
+import { completionAsChat, type CompletionPrompt } from '../protocols/completions-to-canonical.ts';
 import { StreamAccumulator } from '../protocols/stream-accumulator.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import { GatewayError } from '../http/errors.ts';
 import { featureVersion } from '../routing/features.ts';
 import type { KeyRecord } from './key-index.ts';
-import { lumenExtras, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
+import { lumenExtras, newRequestId, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
+import { appendDecision, decisionEvent, fellBack } from './route-attempts.ts';
+import { OutputMeter } from './output-meter.ts';
+
+export { appendDecision, newRequestId };
 import type { RequestContentStore } from './request-content.ts';
 import { countTokens, promptText, textOfParts } from './token-counter.ts';
-import { admit, chatDemand, limitsOf, type Admitted, type AdmissionServices } from './admission.ts';
+import { admit, admitWithoutCall, chatDemand, limitsOf, type Admitted, type AdmissionServices } from './admission.ts';
 import { assessRequest, planRoute, resolveNamed, routedName, type PromptAssessment, type RoutePlan, type RoutingOptions } from './route-planner.ts';
 import type { RouterStore } from './router-store.ts';
 import type { RouterVersions } from './router-versions.ts';
@@ -73,6 +78,8 @@ export interface PreparedCall {
   onSwitch?: (model: CatalogModel) => void;
   /** Set by recordFailure: the last attempt failed before any output, so another model may be tried. */
   failedBeforeOutput?: boolean;
+  /** The output limit the client asked for; each attempt's hold starts from it again. */
+  outputTokensAsked?: number;
 }
 
 export interface CompletedCall {
@@ -121,11 +128,12 @@ export async function prepareCall(services: ModelCallServices, call: CallRequest
     live, principal: call.principal, requestedModel: call.requestedModel, request: call.request, capability, options: routing,
     routeId: requestId }, assessed);
   if (!planned.ok) {
+    await admitWithoutCall(services, call.principal, call.setHeaders);
     await appendDecision(services, planned.plan, { executed: false, servedRequestId: null });
     throw planned.error;
   }
   return { call, model: planned.model, adapter: adapterFor(services, planned.model), requestId, startedAt: performance.now(),
-    assessed, route: planned.plan };
+    assessed, route: planned.plan, outputTokensAsked: call.request.sampling.maxOutputTokens };
 }
 
 /** Rate limits and the hold for a chat call; a refusal is thrown before any provider is called. */
@@ -155,7 +163,7 @@ async function runAttempt(services: ModelCallServices, prepared: PreparedCall): 
   try {
     result = call.completion !== undefined && adapter.complete !== undefined
       ? await adapter.complete(call.completion, context)
-      : await adapter.chat(call.request, context);
+      : await adapter.chat(chatRequestOf(call), context);
   } catch (error) {
     await recordFailure(services, prepared, error);
     throw error;
@@ -197,7 +205,7 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   let last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }> | undefined;
   try {
     const parts = call.completion !== undefined && adapter.streamComplete !== undefined
-      ? adapter.streamComplete(call.completion, context) : adapter.streamChat(call.request, context);
+      ? adapter.streamComplete(call.completion, context) : adapter.streamChat(chatRequestOf(call), context);
     for await (const part of parts) {
       accumulator.add(part);
       partCount += 1;
@@ -224,6 +232,13 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   }
   last ??= { type: 'error', error: { status: call.signal.aborted ? 499 : 502, type: 'stream_ended',
     message: 'the provider ended the stream without finishing' } };
+  if (last.type === 'error' && !call.signal.aborted && partCount <= 1) {
+    // Failed in-band before any output (an error event after HTTP 200, or nothing at all): a
+    // failure like an HTTP error, costing nothing, and another model may still answer.
+    const failure = new ProviderError({ status: last.error.status, type: last.error.type, message: last.error.message });
+    await recordFailure(services, prepared, failure);
+    throw failure;
+  }
   const snapshot = accumulator.toResult();
   const { usage, source } = await usageOf(snapshot.usage, call.request, textOfParts(snapshot.content));
   const ending = last.type === 'error'
@@ -267,7 +282,8 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
   const closing = options.closesRoute === true ? route : undefined;
   const events: NewEvent[] = [{ id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data }];
   if (closing !== undefined) events.push(decisionEvent(closing, { executed: true, servedRequestId: requestId }, data.day));
-  const appended = await services.store.append(`request-${requestId}`, events, 'no_stream');
+  const appended = await appendRecord(services, `request-${requestId}`, events);
+  if (closing !== undefined) closing.closed = true;
   settleAdmission(services, prepared, data.costMicros, data.inputTokens + data.outputTokens, data.day);
   const assessed = prepared.assessed;
   if (assessed !== undefined && data.status === 200) {
@@ -279,11 +295,31 @@ export async function record(services: ModelCallServices, prepared: PreparedCall
     extras.lumen.difficulty_score = assessed.difficultyScore;
     extras.lumen.router_version = assessed.routerVersion;
   }
-  if (closing !== undefined) {
+  const decision = appended.events[1];
+  if (closing !== undefined && decision !== undefined) {
     extras.lumen.routing = { route_id: closing.routeId, reason: closing.decided.reason, quality_floor: closing.decided.qualityFloor,
-      attempts: closing.attempts.length, decision_hash: appended.events[1]!.hash };
+      attempts: closing.attempts.length, decision_hash: decision.hash };
   }
   return extras;
+}
+
+/**
+ * The request's events in one append. Should the decision beside it be refused (a programmer
+ * error: the edge checks every routing field against the event's limits), the RequestCompleted
+ * is appended alone, so an answer that was served is always recorded and settled.
+ */
+async function appendRecord(services: ModelCallServices, streamId: string, events: NewEvent[]) {
+  try {
+    return await services.store.append(streamId, events, 'no_stream');
+  } catch (error) {
+    if (events.length === 1 || !(error instanceof StoreError && error.code === 'invalid_event')) throw error;
+    return await services.store.append(streamId, events.slice(0, 1), 'no_stream');
+  }
+}
+
+/** What a chat upstream is sent: the request, or a legacy completion as one user message. */
+function chatRequestOf(call: CallRequest): CanonicalChatRequest {
+  return call.completion === undefined ? call.request : completionAsChat(call.completion);
 }
 
 export async function recordFailure(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<void> {
@@ -293,53 +329,6 @@ export async function recordFailure(services: ModelCallServices, prepared: Prepa
     usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 },
     usageSource: 'none' });
   prepared.failedBeforeOutput = true;
-}
-
-/** A provider error worth trying another model for: overloaded, rate limited, timed out or down. */
-function isFallbackError(error: unknown): boolean {
-  return error instanceof ProviderError && (error.status === 429 || error.status === 408 || error.status >= 500);
-}
-
-/**
- * After a failed attempt: switches to the next planned model when the provider failed before
- * any output. The failed attempt is already recorded (its own RequestCompleted, at zero cost, its
- * hold released); the next attempt gets a new request id and its own hold, so only the answer
- * that is served is charged. When there is nothing left to try, the route is closed.
- */
-async function fellBack(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<boolean> {
-  const failedBeforeOutput = prepared.failedBeforeOutput === true;
-  prepared.failedBeforeOutput = false;
-  const route = prepared.route;
-  if (route === undefined) return false;
-  const next = failedBeforeOutput && isFallbackError(error) ? route.remaining().shift() : undefined;
-  const adapter = next === undefined ? undefined : services.providers.get(next.provider);
-  if (next === undefined || adapter === undefined) {
-    // Refused before any provider was called (rate limit, credit): nothing was acted on, and a
-    // refusal must not cost a ledger write. Otherwise the attempts that failed are the record.
-    if (route.attempts.length > 0) await appendDecision(services, route, { executed: true, servedRequestId: null });
-    return false;
-  }
-  prepared.model = next;
-  prepared.adapter = adapter;
-  prepared.requestId = newRequestId();
-  prepared.startedAt = performance.now();
-  prepared.admitted = undefined;
-  prepared.onSwitch?.(next);
-  return true;
-}
-
-/** The one RoutingDecided of a route; its id is fixed per route, so it is never recorded twice. */
-function decisionEvent(route: RoutePlan, ending: { executed: boolean; servedRequestId: string | null }, day: string): NewEvent {
-  return { id: `route:${route.routeId}`, type: 'RoutingDecided', schemaVersion: latestSchemaVersion('RoutingDecided'),
-    data: { ...route.decided, executed: ending.executed, attempts: route.attempts, servedRequestId: ending.servedRequestId, day } };
-}
-
-/** A route no attempt answered (or a decision only): its RoutingDecided alone, in the route's own stream. */
-export async function appendDecision(services: ModelCallServices, route: RoutePlan,
-  ending: { executed: boolean; servedRequestId: string | null }): Promise<string> {
-  const event = decisionEvent(route, ending, services.now().toISOString().slice(0, 10));
-  const appended = await services.store.append(`route-${route.routeId}`, [event], 'no_stream');
-  return appended.events[0]!.hash;
 }
 
 async function keepContent(services: ModelCallServices, prepared: PreparedCall, extras: LumenExtras, response: unknown): Promise<void> {
@@ -366,31 +355,4 @@ function settleAdmission(services: ModelCallServices, prepared: PreparedCall, co
   if (unused > 0 && services.limiter !== undefined) {
     void services.limiter.refund(prepared.call.principal.keyId, limitsOf(prepared.call.principal), unused).catch(() => undefined);
   }
-}
-
-/**
- * Counts a stream's output tokens as they pass, to stop an answer that outruns its hold: the
- * output limit the hold pays for was sent upstream, so a provider that keeps going ignores it.
- * Lumen counts with its own tokenizer, which disagrees with a provider's by a few percent; the
- * margin keeps an answer that merely ends at its limit from being cut off as it finishes.
- * What such a stream costs beyond its hold is written off at settlement, never charged.
- */
-class OutputMeter {
-  private tokens = 0;
-  private readonly limit: number;
-  constructor(outputTokensMax: number) {
-    this.limit = outputTokensMax + Math.max(16, Math.ceil(outputTokensMax / 10));
-  }
-
-  async exceeded(part: CanonicalStreamPart): Promise<boolean> {
-    if (!Number.isFinite(this.limit)) return false;
-    const text = part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'refusal-delta' ? part.text
-      : part.type === 'tool-call-delta' ? part.argumentsDelta : part.type === 'tool-call-start' ? part.name : '';
-    if (text !== '') this.tokens += await countTokens(text);
-    return this.tokens > this.limit;
-  }
-}
-
-export function newRequestId(): string {
-  return randomUUID().replaceAll('-', '');
 }

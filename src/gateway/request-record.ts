@@ -1,5 +1,6 @@
 // The RequestCompleted event for one model call, and the cost figures shown to the client.
 // Pure: the caller supplies the outcome, the model's prices and the time.
+import { randomUUID } from 'node:crypto';
 import { costBreakdownMicros } from '../catalog/catalog.ts';
 import type { CatalogModel } from '../catalog/model.ts';
 import type { EventOf } from '../domain/events.ts';
@@ -79,4 +80,9 @@ export function lumenExtras(data: EventOf<'RequestCompleted'>['data'], auditHash
       latency_ms: data.latencyMs, ttft_ms: data.ttftMs,
     },
   };
+}
+
+/** A new request id: 32 hex digits. */
+export function newRequestId(): string {
+  return randomUUID().replaceAll('-', '');
 }

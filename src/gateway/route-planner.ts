@@ -34,8 +34,8 @@ export interface RoutingOptions {
   models?: readonly string[];
 }
 
-/** A call tries at most this many models: the chosen one and two fallbacks. */
-export const routeAttemptsMax = 3;
+/** A call tries at most this many models: the chosen one and three fallbacks. */
+export const routeAttemptsMax = 4;
 /** Output tokens assumed for the cost estimate when the request sets no limit. */
 export const expectedOutputTokens = 512;
 
@@ -64,6 +64,8 @@ export interface RoutePlan {
    */
   remaining: () => CatalogModel[];
   attempts: RouteAttempt[];
+  /** Set once its RoutingDecided is recorded: nothing may record it again. */
+  closed?: boolean;
 }
 
 export type PlannedRoute =
@@ -97,7 +99,7 @@ function once<T>(compute: () => T): () => T {
   return () => (value ??= { computed: compute() }).computed;
 }
 
-/** "auto" and the tier names are routed; anything else names a model. */
+/** "auto" and the tier names are routed; anything else names a model (the catalog refuses models named so). */
 export function routedName(name: string): 'auto' | ModelTier | undefined {
   if (name === 'auto') return 'auto';
   return (MODEL_TIERS as readonly string[]).includes(name) ? (name as ModelTier) : undefined;
@@ -198,6 +200,15 @@ function constraintsOf(options: RoutingOptions) {
   };
 }
 
+/** The event holds at most 100 candidates: past that, the chosen one and the cheapest of the rest. */
+function recordedCandidates<Candidate extends RoutingCandidate & { verdict: string }>(candidates: readonly Candidate[]): readonly Candidate[] {
+  if (candidates.length <= 100) return candidates;
+  const chosen = candidates.filter((candidate) => candidate.verdict === 'chosen');
+  const rest = candidates.filter((candidate) => candidate.verdict !== 'chosen')
+    .sort((left, right) => left.estimatedCostMicros - right.estimatedCostMicros || (left.modelId < right.modelId ? -1 : 1));
+  return [...chosen, ...rest].slice(0, 100);
+}
+
 function decidedRecord(input: PlanInput, assessed: PromptAssessment, outcome: RoutingDecision | RoutingFailure | undefined,
   candidates: readonly (RoutingCandidate & { verdict: string })[], chosen: CatalogModel | undefined): RoutePlan['decided'] {
   const { options } = input;
@@ -209,7 +220,7 @@ function decidedRecord(input: PlanInput, assessed: PromptAssessment, outcome: Ro
     brandPreference: options.brandPreference === undefined ? null : [...options.brandPreference], provider: options.provider ?? null,
     reason: outcome === undefined ? 'requested' : outcome.ok ? outcome.reason : 'no_candidate',
     chosenModel: chosen?.id ?? null,
-    candidates: candidates.slice(0, 100).map((candidate) => ({ model: candidate.modelId, provider: candidate.provider,
+    candidates: recordedCandidates(candidates).map((candidate) => ({ model: candidate.modelId, provider: candidate.provider,
       tier: candidate.tier ?? 'unknown', predictedQuality: candidate.predictedQuality, estimatedCostMicros: candidate.estimatedCostMicros,
       verdict: candidate.verdict })),
   };

@@ -18,7 +18,7 @@ export interface PromptFeatureRow {
   features: PromptFeatures;
 }
 
-export const featureBufferLimits = { rowsPerInsert: 200, flushDelayMs: 50, queuedRowsMax: 20_000 } as const;
+export const featureBufferLimits = { rowsPerInsert: 200, flushDelayMs: 50, queuedRowsMax: 20_000, queuedTermsMax: 4_000_000 } as const;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -79,6 +79,8 @@ export function decodeTermIds(text: string): number[] {
 
 export class RouterStore {
   private queued: PromptFeatureRow[] = [];
+  private queuedTerms = 0;
+  private closed = false;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -107,10 +109,15 @@ export class RouterStore {
     return JSON.parse(body) as RouterParameters;
   }
 
-  /** Queues a request's features; written within `flushDelayMs`. A full queue drops the row. */
+  /**
+   * Queues a request's features; written within `flushDelayMs`. A full queue (by rows or by
+   * terms, so a stalled database cannot grow it without bound) or a closed store drops the row.
+   */
   keepFeatures(row: PromptFeatureRow): void {
-    if (this.queued.length >= featureBufferLimits.queuedRowsMax) return;
+    if (this.closed || this.queued.length >= featureBufferLimits.queuedRowsMax
+      || this.queuedTerms + row.features.termIndices.length > featureBufferLimits.queuedTermsMax) return;
     this.queued.push(row);
+    this.queuedTerms += row.features.termIndices.length;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -122,6 +129,7 @@ export class RouterStore {
     while (this.flushing !== undefined) await this.flushing;
     if (this.queued.length === 0) return;
     const batch = this.queued.splice(0, featureBufferLimits.rowsPerInsert);
+    for (const row of batch) this.queuedTerms -= row.features.termIndices.length;
     this.flushing = this.insert(batch).catch(this.onError).finally(() => { this.flushing = undefined; });
     await this.flushing;
     if (this.queued.length > 0) await this.flush();
@@ -157,7 +165,9 @@ export class RouterStore {
     return found;
   }
 
+  /** After the last flush: later rows are dropped rather than left to a timer. */
   close(): void {
+    this.closed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -72,18 +72,33 @@ export class RouterVersions {
     return this.live;
   }
 
-  /** Follows the stream: a newer version whose parameters load and match goes live. */
+  /**
+   * Follows the stream: the newest version this build can use goes live. A version it cannot
+   * use (features of another build, parameters missing or not matching their digest) is
+   * reported and passed over for the one before it, and at worst for the shipped bootstrap,
+   * so a bad publication never stops a gateway from starting or serving.
+   */
   async refresh(): Promise<void> {
     const events = await this.store.readStream(routerStream);
     const latest: RecordedEvent | undefined = events.at(-1);
     if (latest === undefined || latest.version === this.seenVersion) return;
-    const published = latest.data as PublishedVersion;
-    if (published.featureVersion !== featureVersion) {
-      throw new Error(`router version ${published.version} needs features ${published.featureVersion}; this build extracts ${featureVersion}`);
+    for (let index = events.length - 1; index >= 0; index -= 1) {
+      const published = events[index]!.data as PublishedVersion;
+      if (this.live?.published.parametersSha256 === published.parametersSha256) break;
+      const parameters = published.featureVersion === featureVersion
+        ? await this.routerStore.loadParameters(published.parametersSha256) : undefined;
+      if (parameters !== undefined) {
+        this.live = { version: published.version, parameters, published };
+        break;
+      }
+      this.options.onError(new Error(`router version ${published.version} cannot be used by this build (features `
+        + `${published.featureVersion}, this build ${featureVersion}; or its parameters are missing or altered)`));
     }
-    const parameters = await this.routerStore.loadParameters(published.parametersSha256);
-    if (parameters === undefined) throw new Error(`the parameters of router version ${published.version} are missing or do not match their digest`);
-    this.live = { version: published.version, parameters, published };
+    if (this.live === undefined) {
+      const { parameters, history } = bootstrapRouter();
+      this.live = { version: parameters.version, parameters, published: { version: parameters.version, parametersSha256: '',
+        parametersBytes: 0, featureVersion, previousVersion: null, source: 'bootstrap', history, report: null } };
+    }
     this.seenVersion = latest.version;
   }
 

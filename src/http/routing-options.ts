@@ -3,16 +3,18 @@
 // on POST /v1/router only, models and cost_weight. Checked with zod at this edge.
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { RoutingOptions } from '../gateway/route-planner.ts';
+import { routeAttemptsMax, type RoutingOptions } from '../gateway/route-planner.ts';
 import { badRequest } from './errors.ts';
 
+// The same limits as the RoutingDecided event that records these fields.
 const name = z.string().trim().min(1).max(200);
+const providerName = z.string().trim().min(1).max(100);
 
 const routingFields = z.object({
   quality_floor: z.number().min(0).max(1).nullish(),
-  brand_pref: z.union([name, z.array(name).min(1).max(10)]).nullish(),
-  fallbacks: z.array(name).max(5).nullish(),
-  provider: name.nullish(),
+  brand_pref: z.union([providerName, z.array(providerName).min(1).max(10)]).nullish(),
+  fallbacks: z.array(name).max(routeAttemptsMax - 1).nullish(),
+  provider: providerName.nullish(),
 });
 
 const routerFields = routingFields.extend({

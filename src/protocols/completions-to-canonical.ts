@@ -86,6 +86,14 @@ function isInEffect(field: (typeof COMPLETIONS_ONLY_FIELDS)[number], value: unkn
   }
 }
 
+/**
+ * The prompt seen as one user message, sharing the completion's sampling: what the hold, the
+ * router and the tokenizer read. Not sent anywhere (chat upstreams get `completionAsChat`).
+ */
+export function completionPromptView(completion: CompletionPrompt): CanonicalChatRequest {
+  return { ...completion.request, messages: [{ role: 'user', content: [{ type: 'text', text: completion.prompt }] }] };
+}
+
 /** The completion as a chat request for upstreams without legacy completions: one user message. */
 export function completionAsChat(completion: CompletionPrompt): CanonicalChatRequest {
   const { extra, ...request } = completion.request;

@@ -103,6 +103,15 @@ test('given an id containing a slash, when resolving it exactly, then the id win
   assert.ok(resolution.ok && resolution.matchedBy === 'id');
 });
 
+test('given a model named or aliased like a routed name, when building, then the catalog refuses it', () => {
+  for (const [id, aliases] of [['auto', []], ['my-model', ['mid']]] as const) {
+    const result = Catalog.create({ providers: [{ id: 'vllm', kind: 'openai', baseUrl: 'http://localhost:8000/v1' }],
+      models: [{ ...defaultModels()[0]!, id, aliases: [...aliases], provider: 'vllm', upstream: 'x' }] });
+    assert.not.ok(result.ok);
+    if (!result.ok) assert.match(result.error.message, /reserved for routing/);
+  }
+});
+
 test('given an unknown name, when resolving, then a typed unknown_model error names it', () => {
   const resolution = defaultCatalog().resolve('gpt-99');
   assert.equal(resolution.ok ? undefined : resolution.error, {

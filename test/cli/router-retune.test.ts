@@ -8,7 +8,7 @@ import { publishRouterVersion, routerStream, RouterVersions, type PublishedVersi
 import { extractFeatures } from '../../src/routing/features.ts';
 import { parseLabelledCsv } from '../../src/routing/dataset.ts';
 import type { RatedRequest } from '../../src/routing/parameters.ts';
-import { parseRetuneArguments, runRouterCommand } from '../../src/routing/router-command.ts';
+import { parseRetuneArguments, runRouterCommand } from '../../src/cli/router-command.ts';
 import { fitRouterVersion, historyDigest, seedHistory } from '../../src/routing/versioning.ts';
 import { arithmeticVersusChatCsv } from '../fixtures/routing/synthetic-prompts.ts';
 import { appendRatedHistory, ratedHistoryRows } from '../support/rated-history.ts';

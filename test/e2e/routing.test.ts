@@ -144,6 +144,32 @@ test('given "auto" whose first choice fails before answering, a stream falls bac
   assert.equal([last.lumen.model, last.lumen.routing.attempts], ['nano-test', 2]);
 });
 
+test('given a stream that fails before its first event, the next model answers and the failed attempt costs nothing', async () => {
+  const { key } = await gateway.newKey({ creditsUsd: 5 });
+  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+  const stream = await client.chat.completions.create({ model: 'cut-at-once', stream: true, messages: [{ role: 'user', content: 'hello' }],
+    fallbacks: ['gpt-test'] } as any) as unknown as AsyncIterable<any>;
+  let last: any;
+  for await (const chunk of stream) last = chunk;
+  assert.equal([last.lumen.model, last.lumen.routing.attempts], ['gpt-test', 2]);
+  const decision = await ledgerEntry(last.lumen.routing.decision_hash, key);
+  assert.equal(decision.data.attempts.map((attempt: any) => attempt.model), ['cut-at-once', 'gpt-test']);
+  const balance = await gateway.request('GET', '/v1/balance', { key });
+  assert.is(5_000_000 - balance.body.balance_micros, Math.round(last.lumen.cost_usd * 1_000_000), 'only the answer is charged');
+});
+
+test('given routing fields longer than the ledger records, or a completion routed by its prompt, the edges hold', async () => {
+  const { key } = await gateway.newKey({ creditsUsd: 5, allowedModels: routable });
+  const long = await post('/v1/chat/completions', key, { model: 'auto', brand_pref: 'x'.repeat(150), messages: ask('hello'), stream: true });
+  assert.is(long.status, 400);
+  assert.is(long.body.error.param, 'brand_pref');
+  const easy = await post('/v1/completions', key, { model: 'auto', prompt: 'Say hi.', max_tokens: 5 });
+  const hard = await post('/v1/completions', key, { model: 'auto', max_tokens: 5,
+    prompt: 'Let $f(x)=\\frac{x^3-3x}{x^2+1}$. Find all real $x$ such that $f(f(x))=x$, and prove there are no others.' });
+  assert.is(easy.status, 200, JSON.stringify(easy.body));
+  assert.ok(easy.body.lumen.difficulty_score !== hard.body.lumen.difficulty_score, 'the prompt, not an empty message list, is assessed');
+});
+
 test('given fallbacks that all fail, the last error is returned and nothing is charged; plans without fallbacks are refused', async () => {
   const { key } = await gateway.newKey({ creditsUsd: 5 });
   const failed = await post('/v1/chat/completions', key, { model: 'upstream-broken', fallbacks: ['rate-limited'], messages: ask('hi') });

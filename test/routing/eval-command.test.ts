@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseEvalArguments, runRouterCommand } from '../../src/routing/router-command.ts';
+import { parseEvalArguments, runRouterCommand } from '../../src/cli/router-command.ts';
 import { arithmeticVersusChatCsv } from '../fixtures/routing/synthetic-prompts.ts';
 
 test('given labelled files on disk, when running `router eval`, then one JSON line reports metrics that beat prompt length', async () => {

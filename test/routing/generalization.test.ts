@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ratedRequestsFromLabelledPrompts, type LabelledPrompt } from '../../src/routing/dataset.ts';
-import { lengthBaseline, loadContaminated, loadLabelledFiles, scoreTestPrompts } from '../../src/routing/eval-command.ts';
+import { lengthBaseline, loadContaminated, loadLabelledFiles, scoreTestPrompts } from '../../src/cli/router-eval.ts';
 import { routingMetrics } from '../../src/routing/evaluate.ts';
 import { extractFeatures } from '../../src/routing/features.ts';
 import { fitRouterFromHistory } from '../../src/routing/fit.ts';

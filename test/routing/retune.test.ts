@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { retuneFromStore } from '../../src/cli/router-retune.ts';
 import { RouterStore } from '../../src/gateway/router-store.ts';
 import { bootstrapRouter } from '../../src/routing/bootstrap.ts';
-import { loadContaminated, loadLabelledFiles } from '../../src/routing/eval-command.ts';
+import { loadContaminated, loadLabelledFiles } from '../../src/cli/router-eval.ts';
 import type { LabelledPrompt } from '../../src/routing/dataset.ts';
 import type { RetuneResult } from '../../src/routing/retune.ts';
 import { appendRatedHistory, ratedHistoryRows } from '../support/rated-history.ts';

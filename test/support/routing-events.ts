@@ -8,7 +8,7 @@ export type DecisionData = EventOf<'RoutingDecided'>['data'];
 export function ratingData(input: Partial<RatingData> & { requestId: string; rating: number }): RatingData {
   return {
     ratingId: `rating-${input.requestId}-${input.rating}`, auditHash: 'a'.repeat(64), accountId: 'account-1', keyId: 'key-1',
-    model: 'gpt-5-mini', tier: 'small', provider: 'openai', promptKind: 'chat/easy', routerVersion: null, notes: null,
+    model: 'gpt-5-mini', tier: 'small', provider: 'openai', promptKind: 'chat/easy', routerVersion: null, notesKept: false,
     supersedesRatingId: null, ...input,
   };
 }

@@ -11,7 +11,7 @@ import type { KeyIndex, KeyRecord } from '../../gateway/key-index.ts';
 import { canonicalToOpenAIChat } from '../../protocols/canonical-to-openai-chat.ts';
 import { OpenAIChatStreamEncoder } from '../../protocols/canonical-to-openai-chat-stream.ts';
 import { canonicalToCompletions, CompletionsStreamEncoder } from '../../protocols/canonical-to-completions.ts';
-import { completionAsChat, completionsToCanonical } from '../../protocols/completions-to-canonical.ts';
+import { completionPromptView, completionsToCanonical } from '../../protocols/completions-to-canonical.ts';
 import { parseCompletionsRequest } from '../../protocols/completions-schema.ts';
 import { canonicalToEmbeddings, embeddingsToCanonical, DEFAULT_EMBEDDINGS_LIMITS } from '../../protocols/embeddings-protocol.ts';
 import { parseEmbeddingsRequest } from '../../protocols/embeddings-schema.ts';
@@ -47,11 +47,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     const call = completionsToCanonical(parseCompletionsRequest(ctx.state.body));
     const sse = new SseResponse(ctx);
     const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-completions', requestedModel: call.model,
-      stream: call.stream, request: call.completion.request, completion: call.completion }, 'completions');
-    // Chat-only upstreams get the prompt as one user message.
-    if (prepared.adapter.complete === undefined) {
-      prepared.call = { ...prepared.call, request: completionAsChat(call.completion), completion: undefined };
-    }
+      stream: call.stream, request: completionPromptView(call.completion), completion: call.completion }, 'completions');
     ctx.state.providerKind = prepared.adapter.kind;
     const identity = responseIdentity(prepared, `cmpl-${prepared.requestId}`, services.now);
     if (call.stream) {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { microsToUsd } from '../../domain/money.ts';
 import { planAllows } from '../../domain/plans.ts';
+import { admitWithoutCall } from '../../gateway/admission.ts';
 import { rateResponse, type FeedbackServices } from '../../gateway/feedback.ts';
 import type { KeyIndex, KeyRecord } from '../../gateway/key-index.ts';
 import { appendDecision, prepareCall, type ModelCallServices, type PreparedCall } from '../../gateway/model-call.ts';
@@ -59,6 +60,8 @@ export function routerRoutes(services: ModelCallServices & { catalog: Catalog; f
     const sse = new SseResponse(ctx);
     const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-chat', requestedModel: 'auto',
       stream: false, request: call.request });
+    // No provider is called, but the decision is written: it counts against the key's requests.
+    await admitWithoutCall(services, principal, (headers) => ctx.set(headers));
     const auditHash = await appendDecision(services, prepared.route!, { executed: false, servedRequestId: null });
     ctx.body = decisionBody(prepared, auditHash);
   });
@@ -97,6 +100,7 @@ export function routerRoutes(services: ModelCallServices & { catalog: Catalog; f
 
   router.post('/feedback', async function giveFeedback(ctx) {
     const body = parsed(feedbackSchema, ctx.state.body);
+    await admitWithoutCall(services, ctx.state.principal as KeyRecord, (headers) => ctx.set(headers));
     const recorded = await rateResponse(services.feedback, ctx.state.principal as KeyRecord,
       { auditHash: body.audit_hash.toLowerCase(), rating: body.rating, notes: body.notes ?? null });
     ctx.status = 201;

@@ -171,6 +171,14 @@ const MIGRATIONS: Migration[] = [
         created_at timestamptz not null default now()
       );
       create index lumen_prompt_features_account on lumen_prompt_features (account_id, created_at);
+      -- Notes given with ratings (POST /v1/feedback): free text, so beside the ledger.
+      create table lumen_rating_notes (
+        rating_id text primary key,
+        account_id text not null,
+        request_id text not null,
+        notes text not null,
+        created_at timestamptz not null default now()
+      );
     `,
   },
 ];

@@ -6,17 +6,19 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { decideRoute, type CandidateModel } from './decide.ts';
-import { extractFeatures, type PromptFeatures } from './features.ts';
-import type { FitOptions } from './fit.ts';
-import { isTrainingPrompt, parseContaminatedPrompts, parseLabelledCsv, ratedRequestsFromLabelledPrompts, type LabelledPrompt } from './dataset.ts';
-import { percentile, routingMetrics, type LabelledScore } from './evaluate.ts';
-import { predictQualities } from './model.ts';
-import type { RouterParameters } from './parameters.ts';
-import { fitRouterVersion } from './versioning.ts';
+import { decideRoute, type CandidateModel } from '../routing/decide.ts';
+import { extractFeatures, type PromptFeatures } from '../routing/features.ts';
+import type { FitOptions } from '../routing/fit.ts';
+import { isTrainingPrompt, parseContaminatedPrompts, parseLabelledCsv, ratedRequestsFromLabelledPrompts, type LabelledPrompt } from '../routing/dataset.ts';
+import { percentile, routingMetrics, type LabelledScore } from '../routing/evaluate.ts';
+import { predictQualities } from '../routing/model.ts';
+import type { RouterParameters } from '../routing/parameters.ts';
+import { fitRouterVersion } from '../routing/versioning.ts';
 
-export const defaultDataDirectory = '/work/shared/data/routing/mmlu';
+/** The labelled data beside the checkout (../shared/data/routing/mmlu). */
+export const defaultDataDirectory = fileURLToPath(new URL('../../../shared/data/routing/mmlu', import.meta.url));
 
 export type EvalOptions = {
   /** Files to fit on and to score; when both are empty, the fixed 50/50 split of `dataDirectory`. */

@@ -3,8 +3,8 @@
 //         directory; prints one JSON line on stdout.
 //   retune: refits from the ledger's ratings (plus labelled seed rows), prints the comparison
 //         with the live version as one JSON line and publishes only when confirmed (--yes).
-import { runRouterEval, type EvalOptions } from './eval-command.ts';
-import type { FitOptions } from './fit.ts';
+import { runRouterEval, type EvalOptions } from './router-eval.ts';
+import type { FitOptions } from '../routing/fit.ts';
 
 export const routerUsage = `usage:
   lumen router eval [--train FILE...] [--test FILE...] [--data-dir DIR] [--contaminated FILE]
@@ -129,7 +129,7 @@ export async function runRouterCommand(argumentList: readonly string[], write: (
       return 2;
     }
     // Loaded on use: it opens the store, which `router eval` never needs.
-    const { routerRetune } = await import('../cli/router-retune.ts');
+    const { routerRetune } = await import('./router-retune.ts');
     return routerRetune(parsed.options, { write, writeError, environment: output.environment ?? process.env });
   }
   if (subcommand !== 'eval') {
