@@ -13,7 +13,7 @@ import { planNamed } from '../src/domain/plans.ts';
 import type { CanonicalChatRequest } from '../src/protocols/canonical.ts';
 import { bootstrapRouter } from '../src/routing/bootstrap.ts';
 import { isTrainingPrompt } from '../src/routing/dataset.ts';
-import { dataFiles, defaultDataDirectory, loadContaminated, loadLabelledFiles } from '../src/routing/eval-command.ts';
+import { dataFiles, defaultDataDirectory, loadContaminated, loadLabelledFiles } from '../src/cli/router-eval.ts';
 import { percentile } from '../src/routing/evaluate.ts';
 
 const argumentsGiven = process.argv.slice(2);

@@ -8,7 +8,7 @@
 //   nice -n 10 node --import tsx scripts/bench-router.ts [--data-dir DIR]
 import { basename, join } from 'node:path';
 import { isTrainingPrompt, ratedRequestsFromLabelledPrompts, type LabelledPrompt } from '../src/routing/dataset.ts';
-import { dataFiles, defaultDataDirectory, lengthBaseline, loadContaminated, loadLabelledFiles, runRouterEval, scoreTestPrompts } from '../src/routing/eval-command.ts';
+import { dataFiles, defaultDataDirectory, lengthBaseline, loadContaminated, loadLabelledFiles, runRouterEval, scoreTestPrompts } from '../src/cli/router-eval.ts';
 import { routingMetrics } from '../src/routing/evaluate.ts';
 import { extractFeatures } from '../src/routing/features.ts';
 import { fitRouterFromHistory } from '../src/routing/fit.ts';

@@ -5,7 +5,7 @@
 //   node --import tsx scripts/fit-bootstrap-router.ts [DATA_DIR]
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dataFiles, defaultDataDirectory, loadContaminated, loadLabelledFiles } from '../src/routing/eval-command.ts';
+import { dataFiles, defaultDataDirectory, loadContaminated, loadLabelledFiles } from '../src/cli/router-eval.ts';
 import { bootstrapFitOptions } from '../src/routing/bootstrap.ts';
 import { fitRouterVersion, seedHistory } from '../src/routing/versioning.ts';
 
