@@ -16,6 +16,7 @@ import { StripeBilling } from './stripe/stripe-billing.ts';
 import { runExport } from './finance/run-export.ts';
 import { KeyIndex } from './gateway/key-index.ts';
 import { RequestContentStore } from './gateway/request-content.ts';
+import { routerQuality } from './gateway/account-reports.ts';
 import { RouterStore } from './gateway/router-store.ts';
 import { RouterVersions } from './gateway/router-versions.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
@@ -61,6 +62,7 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
     storedResponses: new StoredResponses(sql), content: new RequestContentStore(sql),
     adminKey: settings.adminKey, bodyBytesMax: settings.bodyBytesMax, startedAt: Date.now(), usingSimulator: loaded.usingSimulator,
     audit, router: { versions: routerVersions, store: routerStore }, feedback: { store, sql, routerStore },
+    routerQuality: () => routerQuality(sql),
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(settings.port, settings.host, () => resolve(listening));

@@ -28,6 +28,7 @@ import { openAIRoutes } from './routes/openai.ts';
 import { responsesRoutes } from './routes/responses.ts';
 import { routerRoutes } from './routes/router.ts';
 import type { FeedbackServices } from '../gateway/feedback.ts';
+import type { QualityDocument } from '../../projections/router-quality.ts';
 
 export interface AppServices extends ModelCallServices {
   store: EventStore;
@@ -46,6 +47,7 @@ export interface AppServices extends ModelCallServices {
   runExport: (request: ExportRequest) => Promise<string>;
   audit: OpenedAuditLog;
   feedback: FeedbackServices;
+  routerQuality: () => Promise<QualityDocument[]>;
 }
 
 export function buildApp(services: AppServices): Koa {

@@ -260,6 +260,14 @@ test('given feedback, only the account that made a request may rate it, a later 
   const decisionHash = (await post('/v1/chat/completions', alice.key, { model: 'auto', messages: ask('x') })).body.lumen.routing.decision_hash;
   assert.is((await post('/v1/feedback', alice.key, { audit_hash: decisionHash, rating: 3 })).body.error.code, 'not_a_request');
   assert.is((await post('/v1/feedback', alice.key, { audit_hash: 'ab'.repeat(32), rating: 3 })).status, 404);
+  // The operator sees the ratings that count, per model and prompt kind: the later rating, once.
+  let quality: any[] = [];
+  for (let attempt = 0; attempt < 40 && !quality.some((entry) => entry.model === 'gpt-test'); attempt += 1) {
+    quality = (await gateway.admin('GET', '/v1/admin/router/quality')).body.data;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const gpt = quality.find((entry) => entry.model === 'gpt-test');
+  assert.equal([gpt.ratings, gpt.mean_rating], [1, 5]);
 });
 
 test.run();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { RequestContentStore } from '../../gateway/request-content.ts';
 import { usdToMicros, microsToUsd } from '../../domain/money.ts';
+import type { QualityDocument } from '../../../projections/router-quality.ts';
 import { AccountRejected, type Accounts } from '../../gateway/accounts.ts';
 import type { BalanceDocument } from '../../../projections/balances.ts';
 import { authenticateAdmin } from '../middleware/authenticate.ts';
@@ -60,9 +61,11 @@ export interface AdminServices {
   adminKey: string | undefined;
   catalog: Catalog;
   content?: RequestContentStore;
+  /** The router-quality read model (ratings of every account: operator only). */
+  routerQuality?: () => Promise<QualityDocument[]>;
 }
 
-export function adminRoutes({ accounts, adminKey, catalog, content }: AdminServices): Router {
+export function adminRoutes({ accounts, adminKey, catalog, content, routerQuality }: AdminServices): Router {
   const router = new Router({ prefix: '/v1/admin' });
   router.use(authenticateAdmin(adminKey));
 
@@ -121,6 +124,11 @@ export function adminRoutes({ accounts, adminKey, catalog, content }: AdminServi
   });
   // Content kept for requests that opted in with "observability": true; deletable at any time
   // without touching the ledger, whose RequestCompleted event only says content was kept.
+  router.get('/router/quality', async function showRouterQuality(ctx) {
+    const documents = (await routerQuality?.()) ?? [];
+    ctx.body = { object: 'list', data: documents.map((document) => ({ model: document.model, prompt_kind: document.promptKind,
+      ratings: document.ratings, mean_rating: document.meanRating })) };
+  });
   router.get('/requests/:id/content', async function showRequestContent(ctx) {
     const kept = await content?.find(null, ctx.params.id!);
     if (kept === undefined) throw notFound(`no content kept for request ${ctx.params.id}`, 'content_not_found');
