@@ -9,7 +9,7 @@ import { estimateCostMicros } from '../catalog/catalog.ts';
 import { MODEL_TIERS, type Capability, type CatalogModel, type ModelTier } from '../catalog/model.ts';
 import type { EventOf } from '../domain/events.ts';
 import { planAllows } from '../domain/plans.ts';
-import { GatewayError, forbidden, notFound } from '../http/errors.ts';
+import { GatewayError, badRequest, forbidden, notFound } from '../http/errors.ts';
 import type { CanonicalChatRequest } from '../protocols/canonical.ts';
 import { chooseCandidate, defaultQualityFloor, roundPredictedQuality, type RoutingCandidate, type RoutingDecision, type RoutingFailure } from '../routing/decide.ts';
 import { extractFeatures, type PromptFeatures } from '../routing/features.ts';
@@ -171,7 +171,7 @@ export function resolveNamed(catalog: Catalog, principal: KeyRecord, name: strin
   const problem = accessProblem(principal, resolution.model, name);
   if (problem !== undefined) throw problem;
   if (!resolution.model.capabilities.includes(capability)) {
-    throw new GatewayError(400, 'invalid_request_error', 'model_capability', `the model "${name}" does not support ${capability}`, 'model');
+    throw badRequest(`the model "${name}" does not support ${capability}`, 'model_capability', 'model');
   }
   return resolution.model;
 }
