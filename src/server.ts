@@ -18,7 +18,7 @@ import { KeyIndex } from './gateway/key-index.ts';
 import { RequestContentStore } from './gateway/request-content.ts';
 import { routerQuality } from './gateway/account-reports.ts';
 import { RouterStore } from './gateway/router-store.ts';
-import { RouterVersions } from './gateway/router-versions.ts';
+import { publishedVersions, RouterVersions } from './gateway/router-versions.ts';
 import { StoredResponses } from './gateway/stored-responses.ts';
 import { buildApp } from './http/app.ts';
 import { openAuditLog } from './audit/log/audit-log.ts';
@@ -45,6 +45,12 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
   const routerVersions = new RouterVersions(store, routerStore, { pollIntervalMs: settings.routerPollMs,
     onError: (error) => logger.warn({ err: error }, 'loading the latest router version failed') });
   await routerVersions.start();
+  // Prompt features serve retunes only; older ones are deleted hourly (and once at start).
+  const pruneFeatures = () => void routerStore.pruneFeatures(settings.promptFeaturesDays)
+    .catch((error: unknown) => logger.warn({ err: error }, 'deleting old prompt features failed'));
+  pruneFeatures();
+  const featurePruning = setInterval(pruneFeatures, 3_600_000);
+  featurePruning.unref();
   const now = () => new Date();
   const writer = new AccountWriter(store, { now });
   const billing = new Billing(writer, settings.billing, now, logger);
@@ -63,6 +69,7 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
     adminKey: settings.adminKey, bodyBytesMax: settings.bodyBytesMax, startedAt: Date.now(), usingSimulator: loaded.usingSimulator,
     audit, router: { versions: routerVersions, store: routerStore }, feedback: { store, sql, routerStore },
     routerQuality: () => routerQuality(sql),
+    routerVersions: async () => ({ published: await publishedVersions(store), live: routerVersions.current().version }),
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(settings.port, settings.host, () => resolve(listening));
@@ -83,6 +90,7 @@ export async function startGateway(settings: Settings): Promise<RunningGateway> 
       await sweeper.stop();
       await billing.settled();
       routerVersions.close();
+      clearInterval(featurePruning);
       await routerStore.flush();
       routerStore.close();
       await limiter.close();

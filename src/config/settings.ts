@@ -38,6 +38,8 @@ const environmentSchema = z.object({
   LUMEN_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   // How often each process looks for a newly published router version.
   LUMEN_ROUTER_POLL_MS: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
+  // How long each chat request's prompt features are kept for retunes.
+  LUMEN_PROMPT_FEATURES_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
 });
 
 export interface Settings {
@@ -53,6 +55,7 @@ export interface Settings {
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined; publicUrl: string } | undefined;
   audit: AuditSettings;
   routerPollMs: number;
+  promptFeaturesDays: number;
   /** The raw environment, for the catalog's provider variables (OPENAI_API_KEY, LUMEN_CONFIG, ...). */
   environment: Readonly<Record<string, string | undefined>>;
 }
@@ -83,6 +86,7 @@ export function loadSettings(environment: NodeJS.ProcessEnv = process.env): Sett
     audit: { signerKey: values.LUMEN_AUDIT_KEY, generatedKeyName: values.LUMEN_AUDIT_ORIGIN,
       checkpointIntervalMs: values.LUMEN_AUDIT_CHECKPOINT_INTERVAL_MS },
     routerPollMs: values.LUMEN_ROUTER_POLL_MS,
+    promptFeaturesDays: values.LUMEN_PROMPT_FEATURES_DAYS,
     environment,
     store: {
       databaseUrl: values.DATABASE_URL,

@@ -165,6 +165,16 @@ export class RouterStore {
     return found;
   }
 
+  /**
+   * Deletes feature rows older than the retention (by the database's clock): they only serve
+   * retunes, and ratings of older requests then count as ratings without features.
+   */
+  async pruneFeatures(retentionDays: number): Promise<number> {
+    const rows = await this.sql.query(`delete from lumen_prompt_features where created_at < now() - make_interval(days => $1)
+      returning request_id`, [retentionDays]);
+    return rows.length;
+  }
+
   /** After the last flush: later rows are dropped rather than left to a timer. */
   close(): void {
     this.closed = true;

@@ -29,6 +29,7 @@ import { responsesRoutes } from './routes/responses.ts';
 import { routerRoutes } from './routes/router.ts';
 import type { FeedbackServices } from '../gateway/feedback.ts';
 import type { QualityDocument } from '../../projections/router-quality.ts';
+import type { PublishedVersion } from '../gateway/router-versions.ts';
 
 export interface AppServices extends ModelCallServices {
   store: EventStore;
@@ -48,6 +49,7 @@ export interface AppServices extends ModelCallServices {
   audit: OpenedAuditLog;
   feedback: FeedbackServices;
   routerQuality: () => Promise<QualityDocument[]>;
+  routerVersions: () => Promise<{ published: PublishedVersion[]; live: string | null }>;
 }
 
 export function buildApp(services: AppServices): Koa {

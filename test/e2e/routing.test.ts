@@ -235,6 +235,10 @@ test('given GET /v1/router/profiles and /v1/providers, a key sees the routing pr
   const auto = await client.models.retrieve('auto') as any;
   assert.equal([auto.id, auto.lumen.routed], ['auto', true]);
   assert.ok(auto.lumen.candidates.includes('nano-test'));
+  const versions = await gateway.admin('GET', '/v1/admin/router/versions');
+  assert.is(versions.body.data.length, 1, 'a new gateway publishes the bootstrap version');
+  assert.equal([versions.body.data[0].source, versions.body.data[0].version], ['bootstrap', versions.body.live_version]);
+  assert.match(versions.body.data[0].parameters_sha256, /^[0-9a-f]{64}$/);
 });
 
 test('given feedback, only the account that made a request may rate it, a later rating supersedes, and bad ratings are refused', async () => {

@@ -5,6 +5,7 @@ import type { Catalog } from '../../catalog/catalog.ts';
 import type { RequestContentStore } from '../../gateway/request-content.ts';
 import { usdToMicros, microsToUsd } from '../../domain/money.ts';
 import type { QualityDocument } from '../../../projections/router-quality.ts';
+import type { PublishedVersion } from '../../gateway/router-versions.ts';
 import { AccountRejected, type Accounts } from '../../gateway/accounts.ts';
 import type { BalanceDocument } from '../../../projections/balances.ts';
 import { authenticateAdmin } from '../middleware/authenticate.ts';
@@ -63,9 +64,11 @@ export interface AdminServices {
   content?: RequestContentStore;
   /** The router-quality read model (ratings of every account: operator only). */
   routerQuality?: () => Promise<QualityDocument[]>;
+  /** The published router versions, oldest first, and the live one's name. */
+  routerVersions?: () => Promise<{ published: PublishedVersion[]; live: string | null }>;
 }
 
-export function adminRoutes({ accounts, adminKey, catalog, content, routerQuality }: AdminServices): Router {
+export function adminRoutes({ accounts, adminKey, catalog, content, routerQuality, routerVersions }: AdminServices): Router {
   const router = new Router({ prefix: '/v1/admin' });
   router.use(authenticateAdmin(adminKey));
 
@@ -128,6 +131,13 @@ export function adminRoutes({ accounts, adminKey, catalog, content, routerQualit
     const documents = (await routerQuality?.()) ?? [];
     ctx.body = { object: 'list', data: documents.map((document) => ({ model: document.model, prompt_kind: document.promptKind,
       ratings: document.ratings, mean_rating: document.meanRating })) };
+  });
+  router.get('/router/versions', async function listRouterVersions(ctx) {
+    const { published, live } = (await routerVersions?.()) ?? { published: [], live: null };
+    ctx.body = { object: 'list', live_version: live, data: published.map((version) => ({ version: version.version,
+      source: version.source, previous_version: version.previousVersion, feature_version: version.featureVersion,
+      parameters_sha256: version.parametersSha256, parameters_bytes: version.parametersBytes, history: version.history,
+      report: version.report })) };
   });
   router.get('/requests/:id/content', async function showRequestContent(ctx) {
     const kept = await content?.find(null, ctx.params.id!);
