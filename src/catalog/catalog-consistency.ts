@@ -1,6 +1,7 @@
-// Rules that span several entries of a catalog: unique names and provider references. They run
-// on a config file alone and again on the merged catalog, because a clash can appear only after
-// the file's models meet the defaults.
+// Rules that span several entries of a catalog: unique names, names reserved for routing, and
+// provider references. They run on a config file alone and again on the merged catalog, because
+// a clash can appear only after the file's models meet the defaults.
+import { MODEL_TIERS } from './model.ts';
 
 export interface NamedModel {
   readonly id: string;
@@ -22,11 +23,11 @@ export function catalogConsistencyIssues(
 }
 
 /** Names the router answers to: a model called so could never be reached. */
-export const ROUTED_NAMES = ['auto', 'nano', 'small', 'mid', 'high'] as const;
+export const ROUTED_NAMES: readonly string[] = ['auto', ...MODEL_TIERS];
 
 function reservedNameIssues(models: readonly NamedModel[]): string[] {
   return models.flatMap((model) => [model.id, ...model.aliases]
-    .filter((name) => (ROUTED_NAMES as readonly string[]).includes(name))
+    .filter((name) => ROUTED_NAMES.includes(name))
     .map((name) => `model "${model.id}": "${name}" is reserved for routing (model "auto" and the tier names)`));
 }
 

@@ -61,6 +61,13 @@ export async function rateResponse(services: FeedbackServices, principal: KeyRec
   const request = await ratedRequest(services, principal, rating.auditHash);
   const kept = (await services.routerStore.featuresOf([request.requestId])).get(request.requestId);
   const streamId = `feedback-${request.requestId}`;
+  // One id for every try: a conflicting append wrote nothing. Notes go in first, so the ledger
+  // never says there are notes that are not there (a failed append leaves an orphan row at worst).
+  const ratingId = randomUUID().replaceAll('-', '');
+  if (rating.notes !== null) {
+    await services.sql.query(`insert into lumen_rating_notes (rating_id, account_id, request_id, notes) values ($1, $2, $3, $4)
+      on conflict (rating_id) do nothing`, [ratingId, principal.accountId, request.requestId, rating.notes]);
+  }
   for (let attempt = 1; ; attempt += 1) {
     const stream = await services.store.readStream(streamId);
     if (stream.length >= ratingsPerRequestMax) {
@@ -68,7 +75,6 @@ export async function rateResponse(services: FeedbackServices, principal: KeyRec
     }
     const earlierEvent = stream.at(-1);
     const earlier = earlierEvent === undefined ? undefined : (earlierEvent.data as EventOf<'ResponseRated'>['data']);
-    const ratingId = randomUUID().replaceAll('-', '');
     const data: EventOf<'ResponseRated'>['data'] = {
       ratingId, requestId: request.requestId, auditHash: rating.auditHash, accountId: principal.accountId, keyId: principal.keyId,
       model: request.model, tier: request.tier, provider: request.provider,
@@ -79,10 +85,6 @@ export async function rateResponse(services: FeedbackServices, principal: KeyRec
     try {
       const appended = await services.store.append(streamId, [{ id: `rating:${ratingId}`, type: 'ResponseRated',
         schemaVersion: latestSchemaVersion('ResponseRated'), data }], earlierEvent === undefined ? 'no_stream' : earlierEvent.version);
-      if (rating.notes !== null) {
-        await services.sql.query('insert into lumen_rating_notes (rating_id, account_id, request_id, notes) values ($1, $2, $3, $4)',
-          [ratingId, principal.accountId, request.requestId, rating.notes]);
-      }
       return { ratingId, requestId: request.requestId, eventHash: appended.events[0]!.hash, supersedesRatingId: data.supersedesRatingId,
         model: request.model };
     } catch (error) {

@@ -13,7 +13,8 @@ import { completionAsChat, type CompletionPrompt } from '../protocols/completion
 import { StreamAccumulator } from '../protocols/stream-accumulator.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
-import { GatewayError } from '../http/errors.ts';
+import { GatewayError, toGatewayError } from '../http/errors.ts';
+import { TranslationError } from '../protocols/translation-error.ts';
 import { featureVersion } from '../routing/features.ts';
 import type { KeyRecord } from './key-index.ts';
 import { lumenExtras, newRequestId, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
@@ -156,14 +157,14 @@ export async function runCall(services: ModelCallServices, prepared: PreparedCal
 }
 
 async function runAttempt(services: ModelCallServices, prepared: PreparedCall): Promise<CompletedCall> {
-  await admitChat(services, prepared);
   const { call, adapter, model } = prepared;
+  // Translated before the hold: a request this model cannot take is refused without one.
+  const chatRequest = usesComplete(call, adapter) ? undefined : chatRequestOf(call);
+  await admitChat(services, prepared);
   const context = { upstreamModel: model.upstream, signal: call.signal, headers: call.headers };
   let result: CanonicalChatResult;
   try {
-    result = call.completion !== undefined && adapter.complete !== undefined
-      ? await adapter.complete(call.completion, context)
-      : await adapter.chat(chatRequestOf(call), context);
+    result = chatRequest === undefined ? await adapter.complete!(call.completion!, context) : await adapter.chat(chatRequest, context);
   } catch (error) {
     await recordFailure(services, prepared, error);
     throw error;
@@ -190,8 +191,9 @@ export async function streamCall(services: ModelCallServices, prepared: Prepared
 }
 
 async function streamAttempt(services: ModelCallServices, prepared: PreparedCall, sink: StreamSink): Promise<void> {
-  await admitChat(services, prepared);
   const { call, adapter, model } = prepared;
+  const chatRequest = usesComplete(call, adapter) ? undefined : chatRequestOf(call);
+  await admitChat(services, prepared);
   // The upstream call ends when the client leaves, or when the answer has used up its hold.
   const upstream = new AbortController();
   const abortUpstream = () => upstream.abort(call.signal.reason);
@@ -201,11 +203,12 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   const meter = new OutputMeter(prepared.admitted?.outputTokensMax ?? Number.POSITIVE_INFINITY);
   let ttftMs: number | null = null;
   let partCount = 0;
+  let written = 0;
   let holdExhausted = false;
   let last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }> | undefined;
   try {
-    const parts = call.completion !== undefined && adapter.streamComplete !== undefined
-      ? adapter.streamComplete(call.completion, context) : adapter.streamChat(chatRequestOf(call), context);
+    const parts = chatRequest === undefined && adapter.streamComplete !== undefined
+      ? adapter.streamComplete(call.completion!, context) : adapter.streamChat(chatRequest ?? chatRequestOf(call), context);
     for await (const part of parts) {
       accumulator.add(part);
       partCount += 1;
@@ -214,6 +217,7 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
         ttftMs = performance.now() - prepared.startedAt;
       }
       await sink.write(part);
+      written += 1;
       if (await meter.exceeded(part)) {
         // The provider went past the output limit its hold pays for: stop it, and end the
         // client's stream cleanly as a length cut-off.
@@ -224,7 +228,8 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
       }
     }
   } catch (error) {
-    if (!(error instanceof ProviderError) || partCount > 0) throw error;
+    // Anything that fails before the client got a part is recorded (and its hold settled).
+    if (written > 0) throw error;
     await recordFailure(services, prepared, error);
     throw error;
   } finally {
@@ -232,10 +237,12 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   }
   last ??= { type: 'error', error: { status: call.signal.aborted ? 499 : 502, type: 'stream_ended',
     message: 'the provider ended the stream without finishing' } };
-  if (last.type === 'error' && !call.signal.aborted && partCount <= 1) {
+  if (last.type === 'error' && !call.signal.aborted && written === 0) {
     // Failed in-band before any output (an error event after HTTP 200, or nothing at all): a
-    // failure like an HTTP error, costing nothing, and another model may still answer.
-    const failure = new ProviderError({ status: last.error.status, type: last.error.type, message: last.error.message });
+    // failure like an HTTP error, costing nothing, and another model may still answer. An
+    // in-band code that is no HTTP error status is reported as a bad gateway.
+    const status = last.error.status >= 400 && last.error.status <= 599 ? last.error.status : 502;
+    const failure = new ProviderError({ status, type: last.error.type, code: last.error.code, message: last.error.message });
     await recordFailure(services, prepared, failure);
     throw failure;
   }
@@ -317,14 +324,23 @@ async function appendRecord(services: ModelCallServices, streamId: string, event
   }
 }
 
+/** A legacy completion goes to an upstream that still serves /v1/completions as such. */
+function usesComplete(call: CallRequest, adapter: ProviderAdapter): boolean {
+  return call.completion !== undefined && adapter.complete !== undefined;
+}
+
 /** What a chat upstream is sent: the request, or a legacy completion as one user message. */
 function chatRequestOf(call: CallRequest): CanonicalChatRequest {
   return call.completion === undefined ? call.request : completionAsChat(call.completion);
 }
 
 export async function recordFailure(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<void> {
-  const status = error instanceof ProviderError ? error.status : 502;
-  const errorCode = error instanceof ProviderError ? (error.code ?? error.type) : 'provider_failed';
+  // A provider's error keeps its status; one of Lumen's own (a request this upstream cannot
+  // take) is recorded as the client will see it; anything else as a bad gateway.
+  const known = error instanceof ProviderError || error instanceof TranslationError || error instanceof GatewayError;
+  const refusal = toGatewayError(error);
+  const status = known && refusal.status >= 400 && refusal.status <= 599 ? refusal.status : 502;
+  const errorCode = error instanceof ProviderError ? (error.code ?? error.type) : known ? refusal.code : 'provider_failed';
   await record(services, prepared, { status, errorCode, finishReason: null, ttftMs: null,
     usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 },
     usageSource: 'none' });

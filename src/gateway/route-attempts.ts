@@ -9,10 +9,25 @@ import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
 import type { ModelCallServices, PreparedCall } from './model-call.ts';
 import { newRequestId } from './request-record.ts';
 import type { RoutePlan } from './route-planner.ts';
+import { completionAsChat } from '../protocols/completions-to-canonical.ts';
+import { TranslationError } from '../protocols/translation-error.ts';
 
 /** A provider error worth trying another model for: overloaded, rate limited, timed out or down. */
 function isFallbackError(error: unknown): boolean {
   return error instanceof ProviderError && (error.status === 429 || error.status === 408 || error.status >= 500);
+}
+
+/** Whether an upstream can take this call: a legacy completion with echo, suffix or best_of needs a completions endpoint. */
+function canServe(prepared: PreparedCall, adapter: ProviderAdapter): boolean {
+  const completion = prepared.call.completion;
+  if (completion === undefined || adapter.complete !== undefined) return true;
+  try {
+    completionAsChat(completion);
+    return true;
+  } catch (error) {
+    if (error instanceof TranslationError) return false;
+    throw error;
+  }
 }
 
 /**
@@ -29,7 +44,10 @@ export async function fellBack(services: ModelCallServices, prepared: PreparedCa
   const retry = failedBeforeOutput && isFallbackError(error) && !prepared.call.signal.aborted;
   let next: CatalogModel | undefined;
   let adapter: ProviderAdapter | undefined;
-  while (retry && adapter === undefined && (next = route.remaining().shift()) !== undefined) adapter = services.providers.get(next.provider);
+  while (retry && adapter === undefined && (next = route.remaining().shift()) !== undefined) {
+    const candidate = services.providers.get(next.provider);
+    adapter = candidate !== undefined && canServe(prepared, candidate) ? candidate : undefined;
+  }
   if (next === undefined || adapter === undefined) {
     // Refused before any provider was called (rate limit, credit): nothing was acted on, and a
     // refusal must not cost a ledger write. Otherwise the attempts that failed are the record.

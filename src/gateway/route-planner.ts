@@ -200,13 +200,16 @@ function constraintsOf(options: RoutingOptions) {
   };
 }
 
-/** The event holds at most 100 candidates: past that, the chosen one and the cheapest of the rest. */
+/** As many candidates as RoutingDecided holds (events.ts). */
+export const recordedCandidatesMax = 100;
+
+/** Past `recordedCandidatesMax`, the chosen candidate and the cheapest of the rest are recorded. */
 function recordedCandidates<Candidate extends RoutingCandidate & { verdict: string }>(candidates: readonly Candidate[]): readonly Candidate[] {
-  if (candidates.length <= 100) return candidates;
+  if (candidates.length <= recordedCandidatesMax) return candidates;
   const chosen = candidates.filter((candidate) => candidate.verdict === 'chosen');
   const rest = candidates.filter((candidate) => candidate.verdict !== 'chosen')
     .sort((left, right) => left.estimatedCostMicros - right.estimatedCostMicros || (left.modelId < right.modelId ? -1 : 1));
-  return [...chosen, ...rest].slice(0, 100);
+  return [...chosen, ...rest].slice(0, recordedCandidatesMax);
 }
 
 function decidedRecord(input: PlanInput, assessed: PromptAssessment, outcome: RoutingDecision | RoutingFailure | undefined,

@@ -18,7 +18,8 @@ export interface PromptFeatureRow {
   features: PromptFeatures;
 }
 
-export const featureBufferLimits = { rowsPerInsert: 200, flushDelayMs: 50, queuedRowsMax: 20_000, queuedTermsMax: 4_000_000 } as const;
+export const featureBufferLimits = { rowsPerInsert: 200, flushDelayMs: 50, queuedRowsMax: 20_000, queuedTermsMax: 4_000_000,
+  pruneBatchRows: 2_000 } as const;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -170,9 +171,16 @@ export class RouterStore {
    * retunes, and ratings of older requests then count as ratings without features.
    */
   async pruneFeatures(retentionDays: number): Promise<number> {
-    const rows = await this.sql.query(`delete from lumen_prompt_features where created_at < now() - make_interval(days => $1)
-      returning request_id`, [retentionDays]);
-    return rows.length;
+    let deleted = 0;
+    // In batches, so the embedded store's one connection is never held for long.
+    for (;;) {
+      const rows = await this.sql.query(`with old as (select request_id from lumen_prompt_features
+          where created_at < now() - make_interval(days => $1) limit $2)
+        delete from lumen_prompt_features where request_id in (select request_id from old) returning 1 as gone`,
+        [retentionDays, featureBufferLimits.pruneBatchRows]);
+      deleted += rows.length;
+      if (rows.length < featureBufferLimits.pruneBatchRows) return deleted;
+    }
   }
 
   /** After the last flush: later rows are dropped rather than left to a timer. */

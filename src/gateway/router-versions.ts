@@ -63,7 +63,13 @@ export class RouterVersions {
   async start(): Promise<void> {
     if ((await this.store.readStream(routerStream)).length === 0) await this.publishBootstrap();
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(this.options.onError), this.options.pollIntervalMs);
+    // One refresh at a time: two slow loads finishing out of order could put an older version back.
+    let refreshing = false;
+    this.timer = setInterval(() => {
+      if (refreshing) return;
+      refreshing = true;
+      void this.refresh().catch(this.options.onError).finally(() => { refreshing = false; });
+    }, this.options.pollIntervalMs);
     this.timer.unref();
   }
 

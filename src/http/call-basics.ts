@@ -39,8 +39,13 @@ export function clientGoneSignal(ctx: Context): AbortSignal {
  * The id, model and time a response names. The model follows the call: a fallback switches it
  * before anything of the answer is sent, so the client sees the model that answered.
  */
-export function responseIdentity(prepared: PreparedCall, id: string, now: () => Date): ResponseIdentity {
+export function responseIdentity(ctx: Context, prepared: PreparedCall, id: string, now: () => Date): ResponseIdentity {
   const identity = { id, model: prepared.model.id, createdSeconds: nowSeconds(now) };
-  prepared.onSwitch = (model) => { identity.model = model.id; };
+  // The provider's kind decides how its errors are passed through (errors.ts): it follows too.
+  ctx.state.providerKind = prepared.adapter.kind;
+  prepared.onSwitch = (model) => {
+    identity.model = model.id;
+    ctx.state.providerKind = prepared.adapter.kind;
+  };
   return identity;
 }

@@ -170,6 +170,15 @@ test('given routing fields longer than the ledger records, or a completion route
   assert.ok(easy.body.lumen.difficulty_score !== hard.body.lumen.difficulty_score, 'the prompt, not an empty message list, is assessed');
 });
 
+test('given a streamed request the upstream cannot take, it is refused in the route\'s shape and leaves no hold open', async () => {
+  const { key } = await gateway.newKey({ creditsUsd: 5 });
+  const refused = await post('/v1/responses', key, { model: 'claude-test', stream: true, input: 'search the web for news',
+    tools: [{ type: 'web_search' }] });
+  assert.is(refused.status, 400, JSON.stringify(refused.body));
+  const balance = await gateway.request('GET', '/v1/balance', { key });
+  assert.equal([balance.body.open_holds, balance.body.balance_micros], [0, 5_000_000]);
+});
+
 test('given fallbacks that all fail, the last error is returned and nothing is charged; plans without fallbacks are refused', async () => {
   const { key } = await gateway.newKey({ creditsUsd: 5 });
   const failed = await post('/v1/chat/completions', key, { model: 'upstream-broken', fallbacks: ['rate-limited'], messages: ask('hi') });
@@ -253,6 +262,11 @@ test('given feedback, only the account that made a request may rate it, a later 
   assert.is(second.body.supersedes, first.body.id);
   const rated = await ledgerEntry(second.body.feedback_hash, alice.key);
   assert.equal([rated.type, rated.data.rating, rated.data.model, rated.data.supersedesRatingId], ['ResponseRated', 5, 'gpt-test', first.body.id]);
+  for (let rating = 3; rating < 21; rating += 1) {
+    assert.is((await post('/v1/feedback', alice.key, { audit_hash: auditHash, rating: 5 })).status, 201);
+  }
+  const tooMany = await post('/v1/feedback', alice.key, { audit_hash: auditHash, rating: 5 });
+  assert.equal([tooMany.status, tooMany.body.error.code], [409, 'rating_limit'], 'twenty ratings per request at most');
   const stranger = await post('/v1/feedback', bob.key, { audit_hash: auditHash, rating: 1 });
   assert.is(stranger.status, 404, 'another account cannot rate, or learn that the request exists');
   for (const rating of [0, 6, 3.5, '5']) {

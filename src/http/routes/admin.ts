@@ -125,8 +125,6 @@ export function adminRoutes({ accounts, adminKey, catalog, content, routerQualit
     const account = await rejectionsAsErrors(() => accounts.grant(ctx.params.id!, input.credits_usd, input.reason));
     ctx.body = presentAccount(account);
   });
-  // Content kept for requests that opted in with "observability": true; deletable at any time
-  // without touching the ledger, whose RequestCompleted event only says content was kept.
   router.get('/router/quality', async function showRouterQuality(ctx) {
     const documents = (await routerQuality?.()) ?? [];
     ctx.body = { object: 'list', data: documents.map((document) => ({ model: document.model, prompt_kind: document.promptKind,
@@ -139,6 +137,8 @@ export function adminRoutes({ accounts, adminKey, catalog, content, routerQualit
       parameters_sha256: version.parametersSha256, parameters_bytes: version.parametersBytes, history: version.history,
       report: version.report })) };
   });
+  // Content kept for requests that opted in with "observability": true; deletable at any time
+  // without touching the ledger, whose RequestCompleted event only says content was kept.
   router.get('/requests/:id/content', async function showRequestContent(ctx) {
     const kept = await content?.find(null, ctx.params.id!);
     if (kept === undefined) throw notFound(`no content kept for request ${ctx.params.id}`, 'content_not_found');

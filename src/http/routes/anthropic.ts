@@ -34,8 +34,7 @@ export function anthropicRoutes(services: ModelCallServices, keys: KeyIndex): Ro
     const sse = new SseResponse(ctx);
     const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'anthropic-messages', requestedModel: call.model,
       stream: call.stream, request: call.request, headers: forwardedHeaders(ctx) });
-    ctx.state.providerKind = prepared.adapter.kind;
-    const identity = responseIdentity(prepared, `msg_${prepared.requestId}`, services.now);
+    const identity = responseIdentity(ctx, prepared, `msg_${prepared.requestId}`, services.now);
     if (call.stream) {
       await streamCall(services, prepared, anthropicSink(sse, new AnthropicStreamEncoder(identity)));
       return sse.end();

@@ -48,8 +48,7 @@ export function openAIRoutes(services: ModelCallServices, keys: KeyIndex): Route
     const sse = new SseResponse(ctx);
     const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-completions', requestedModel: call.model,
       stream: call.stream, request: completionPromptView(call.completion), completion: call.completion }, 'completions');
-    ctx.state.providerKind = prepared.adapter.kind;
-    const identity = responseIdentity(prepared, `cmpl-${prepared.requestId}`, services.now);
+    const identity = responseIdentity(ctx, prepared, `cmpl-${prepared.requestId}`, services.now);
     if (call.stream) {
       const encoder = new CompletionsStreamEncoder(identity, { includeUsage: call.includeUsage });
       return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));
@@ -110,7 +109,7 @@ export async function answerChat(ctx: Context, services: ModelCallServices, call
   const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-chat', requestedModel: call.model,
     stream: call.stream, request: call.request });
   ctx.state.providerKind = prepared.adapter.kind;
-  const identity = responseIdentity(prepared, `chatcmpl-${prepared.requestId}`, services.now);
+  const identity = responseIdentity(ctx, prepared, `chatcmpl-${prepared.requestId}`, services.now);
   if (call.stream) {
     const encoder = new OpenAIChatStreamEncoder(identity, { includeUsage: call.includeUsage });
     return streamAnswer(sse, () => streamCall(services, prepared, sinkOf(sse, encoder)));

@@ -35,8 +35,7 @@ export function responsesRoutes(services: ModelCallServices, keys: KeyIndex, sto
     const sse = new SseResponse(ctx);
     const prepared = await prepareCall(services, { ...callBasics(ctx, sse), routing, protocol: 'openai-responses', requestedModel: call.model,
       stream: call.stream, request: call.request });
-    ctx.state.providerKind = prepared.adapter.kind;
-    const identity = responseIdentity(prepared, `resp_${prepared.requestId}`, services.now);
+    const identity = responseIdentity(ctx, prepared, `resp_${prepared.requestId}`, services.now);
     const keep: Keep = async (result, response) => {
       if (call.store) await stored.save(identity.id, principal.accountId, { turns: turnsToStore(previousTurns, call, result), response });
     };

@@ -171,6 +171,12 @@ const MIGRATIONS: Migration[] = [
         created_at timestamptz not null default now()
       );
       create index lumen_prompt_features_account on lumen_prompt_features (account_id, created_at);
+    `,
+  },
+  {
+    version: 7,
+    name: 'rating notes, prompt feature retention',
+    sql: `
       -- Notes given with ratings (POST /v1/feedback): free text, so beside the ledger.
       create table lumen_rating_notes (
         rating_id text primary key,
@@ -179,6 +185,8 @@ const MIGRATIONS: Migration[] = [
         notes text not null,
         created_at timestamptz not null default now()
       );
+      -- Old prompt features are deleted by age (router-store.ts pruneFeatures).
+      create index lumen_prompt_features_created on lumen_prompt_features (created_at);
     `,
   },
 ];
