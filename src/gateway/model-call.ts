@@ -6,28 +6,28 @@
 // the caller (src/http/routes).
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Capability, CatalogModel } from '../catalog/model.ts';
-import { latestSchemaVersion } from '../domain/events.ts';
-import { StoreError, type EventStore, type NewEvent } from '../ledger/event-store.ts';
+import type { EventStore } from '../ledger/event-store.ts';
 import type { CanonicalChatRequest, CanonicalChatResult, CanonicalStreamPart, CanonicalUsage } from '../protocols/canonical.ts';
 import { completionAsChat, type CompletionPrompt } from '../protocols/completions-to-canonical.ts';
 import { StreamAccumulator } from '../protocols/stream-accumulator.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/provider.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
-import { GatewayError, toGatewayError } from '../http/errors.ts';
-import { TranslationError } from '../protocols/translation-error.ts';
-import { featureVersion } from '../routing/features.ts';
+import { GatewayError } from '../http/errors.ts';
 import type { KeyRecord } from './key-index.ts';
-import { lumenExtras, newRequestId, requestCompletedData, type LumenExtras, type RequestProtocol } from './request-record.ts';
-import { appendDecision, decisionEvent, fellBack } from './route-attempts.ts';
+import { newRequestId, type LumenExtras, type RequestProtocol } from './request-record.ts';
+import { appendDecision, fellBack } from './route-attempts.ts';
 import { OutputMeter } from './output-meter.ts';
+import { record, recordFailure, type Outcome } from './call-record.ts';
 
-export { appendDecision, newRequestId };
 import type { RequestContentStore } from './request-content.ts';
 import { countTokens, promptText, textOfParts } from './token-counter.ts';
-import { admit, admitWithoutCall, chatDemand, limitsOf, type Admitted, type AdmissionServices } from './admission.ts';
+import { admit, admitWithoutCall, chatDemand, type Admitted, type AdmissionServices } from './admission.ts';
 import { assessRequest, planRoute, resolveNamed, routedName, type PromptAssessment, type RoutePlan, type RoutingOptions } from './route-planner.ts';
 import type { RouterStore } from './router-store.ts';
 import type { RouterVersions } from './router-versions.ts';
+
+// Callers of one model call (embedding and media calls, the router route) find these here too.
+export { appendDecision, newRequestId, record, recordFailure, type Outcome };
 
 export interface ModelCallServices extends AdmissionServices {
   catalog: Catalog;
@@ -259,71 +259,6 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   await sink.end(last, extras);
 }
 
-export interface Outcome {
-  status: number;
-  errorCode: string | null;
-  finishReason: string | null;
-  ttftMs: number | null;
-  usage: CanonicalUsage;
-  usageSource: 'provider' | 'tokenizer' | 'none';
-  unitCostMicros?: number;
-  /** The answer's content will be kept (when the caller opted in); failures before any answer keep nothing. */
-  contentKept?: boolean;
-}
-
-/**
- * Appends the attempt's RequestCompleted. The attempt that answers a routed call closes the
- * route: its RoutingDecided goes into the same append, so routing costs no second commit.
- */
-export async function record(services: ModelCallServices, prepared: PreparedCall, outcome: Outcome,
-  options: { closesRoute?: boolean } = {}): Promise<LumenExtras> {
-  const { call, model, requestId } = prepared;
-  const data = requestCompletedData({ unitCostMicros: outcome.unitCostMicros,
-    requestId, accountId: call.principal.accountId, keyId: call.principal.keyId, appId: call.appId,
-    protocol: call.protocol, stream: call.stream, requestedModel: call.requestedModel, model, bodySha256: call.bodySha256,
-    latencyMs: performance.now() - prepared.startedAt, at: services.now(), ...outcome,
-    contentKept: outcome.contentKept === true && call.keepContent !== undefined && services.content !== undefined,
-  });
-  const route = prepared.route;
-  route?.attempts.push({ requestId, model: model.id, status: data.status, errorCode: data.errorCode });
-  const closing = options.closesRoute === true ? route : undefined;
-  const events: NewEvent[] = [{ id: `request:${requestId}`, type: 'RequestCompleted', schemaVersion: latestSchemaVersion('RequestCompleted'), data }];
-  if (closing !== undefined) events.push(decisionEvent(closing, { executed: true, servedRequestId: requestId }, data.day));
-  const appended = await appendRecord(services, `request-${requestId}`, events);
-  if (closing !== undefined) closing.closed = true;
-  settleAdmission(services, prepared, data.costMicros, data.inputTokens + data.outputTokens, data.day);
-  const assessed = prepared.assessed;
-  if (assessed !== undefined && data.status === 200) {
-    services.router?.store.keepFeatures({ requestId, accountId: call.principal.accountId, featureVersion,
-      promptKind: assessed.promptKind, routerVersion: assessed.routerVersion, features: assessed.features });
-  }
-  const extras = lumenExtras(data, appended.events[0]!.hash);
-  if (assessed !== undefined) {
-    extras.lumen.difficulty_score = assessed.difficultyScore;
-    extras.lumen.router_version = assessed.routerVersion;
-  }
-  const decision = appended.events[1];
-  if (closing !== undefined && decision !== undefined) {
-    extras.lumen.routing = { route_id: closing.routeId, reason: closing.decided.reason, quality_floor: closing.decided.qualityFloor,
-      attempts: closing.attempts.length, decision_hash: decision.hash };
-  }
-  return extras;
-}
-
-/**
- * The request's events in one append. Should the decision beside it be refused (a programmer
- * error: the edge checks every routing field against the event's limits), the RequestCompleted
- * is appended alone, so an answer that was served is always recorded and settled.
- */
-async function appendRecord(services: ModelCallServices, streamId: string, events: NewEvent[]) {
-  try {
-    return await services.store.append(streamId, events, 'no_stream');
-  } catch (error) {
-    if (events.length === 1 || !(error instanceof StoreError && error.code === 'invalid_event')) throw error;
-    return await services.store.append(streamId, events.slice(0, 1), 'no_stream');
-  }
-}
-
 /** A legacy completion goes to an upstream that still serves /v1/completions as such. */
 function usesComplete(call: CallRequest, adapter: ProviderAdapter): boolean {
   return call.completion !== undefined && adapter.complete !== undefined;
@@ -332,19 +267,6 @@ function usesComplete(call: CallRequest, adapter: ProviderAdapter): boolean {
 /** What a chat upstream is sent: the request, or a legacy completion as one user message. */
 function chatRequestOf(call: CallRequest): CanonicalChatRequest {
   return call.completion === undefined ? call.request : completionAsChat(call.completion);
-}
-
-export async function recordFailure(services: ModelCallServices, prepared: PreparedCall, error: unknown): Promise<void> {
-  // A provider's error keeps its status; one of Lumen's own (a request this upstream cannot
-  // take) is recorded as the client will see it; anything else as a bad gateway.
-  const known = error instanceof ProviderError || error instanceof TranslationError || error instanceof GatewayError;
-  const refusal = toGatewayError(error);
-  const status = known && refusal.status >= 400 && refusal.status <= 599 ? refusal.status : 502;
-  const errorCode = error instanceof ProviderError ? (error.code ?? error.type) : known ? refusal.code : 'provider_failed';
-  await record(services, prepared, { status, errorCode, finishReason: null, ttftMs: null,
-    usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 },
-    usageSource: 'none' });
-  prepared.failedBeforeOutput = true;
 }
 
 async function keepContent(services: ModelCallServices, prepared: PreparedCall, extras: LumenExtras, response: unknown): Promise<void> {
@@ -360,15 +282,4 @@ async function usageOf(reported: CanonicalUsage | undefined, request: CanonicalC
   const usage: CanonicalUsage = { inputTokens: await countTokens(promptText(request)), outputTokens: await countTokens(outputText),
     cachedInputTokens: 0, cacheCreationInputTokens: 0, reasoningTokens: 0 };
   return { usage, source: 'tokenizer' as const };
-}
-
-/** Settles the hold to the recorded cost and gives back the rate-limit tokens the call did not use. */
-function settleAdmission(services: ModelCallServices, prepared: PreparedCall, costMicros: number, tokensUsed: number, day: string): void {
-  const admitted = prepared.admitted;
-  if (admitted === undefined) return;
-  services.billing.settle(admitted.hold, costMicros, day);
-  const unused = admitted.rateTokens - tokensUsed;
-  if (unused > 0 && services.limiter !== undefined) {
-    void services.limiter.refund(prepared.call.principal.keyId, limitsOf(prepared.call.principal), unused).catch(() => undefined);
-  }
 }
