@@ -57,6 +57,13 @@ function hashUnits(state: number, units: string): number {
   return hash;
 }
 
+/** Token `count`: its hash, where it starts, and its digits (a number's, up to 5; -1: not a number). */
+function setToken(count: number, state: number, start: number, digits: number): void {
+  hashes[count] = avalanche(state);
+  starts[count] = start;
+  numberDigits[count] = digits > 5 ? 5 : digits === -1 ? 0 : digits;
+}
+
 /**
  * Scans at most `tokensMax` tokens; ASCII takes a fast path, other characters a Unicode test.
  * A word in progress is `wordStart` >= 0; `wordDigits` counts its digits, or is -1 once it holds
@@ -84,16 +91,12 @@ export function scanTokens(text: string, tokensMax: number): Tokens {
         wordDigits = isDigit && wordDigits !== -1 ? wordDigits + 1 : -1;
       } else {
         if (wordStart !== -1) {
-          hashes[count] = avalanche(state);
-          starts[count] = wordStart;
-          numberDigits[count] = wordDigits > 5 ? 5 : wordDigits === -1 ? 0 : wordDigits;
+          setToken(count, state, wordStart, wordDigits);
           count += 1;
           wordStart = -1;
         }
         if (code !== 32 && !(code >= 9 && code <= 13)) {
-          hashes[count] = avalanche(Math.imul(fnvOffsetBasis ^ code, fnvPrime));
-          starts[count] = index;
-          numberDigits[count] = 0;
+          setToken(count, Math.imul(fnvOffsetBasis ^ code, fnvPrime), index, -1);
           count += 1;
         }
       }
@@ -110,25 +113,19 @@ export function scanTokens(text: string, tokensMax: number): Tokens {
       wordDigits = -1;
     } else {
       if (wordStart !== -1) {
-        hashes[count] = avalanche(state);
-        starts[count] = wordStart;
-        numberDigits[count] = wordDigits > 5 ? 5 : wordDigits === -1 ? 0 : wordDigits;
+        setToken(count, state, wordStart, wordDigits);
         count += 1;
         wordStart = -1;
       }
       if (other.kind === kindSymbol) {
-        hashes[count] = avalanche(hashUnits(fnvOffsetBasis, other.lower));
-        starts[count] = index;
-        numberDigits[count] = 0;
+        setToken(count, hashUnits(fnvOffsetBasis, other.lower), index, -1);
         count += 1;
       }
     }
     index += other.width;
   }
   if (wordStart !== -1) {
-    hashes[count] = avalanche(state);
-    starts[count] = wordStart;
-    numberDigits[count] = wordDigits > 5 ? 5 : wordDigits === -1 ? 0 : wordDigits;
+    setToken(count, state, wordStart, wordDigits);
     count += 1;
   }
   return { hashes, starts, numberDigits, count };
