@@ -202,8 +202,8 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
   const accumulator = new StreamAccumulator();
   const meter = new OutputMeter(prepared.admitted?.outputTokensMax ?? Number.POSITIVE_INFINITY);
   let ttftMs: number | null = null;
-  let partCount = 0;
   let written = 0;
+  let opening: CanonicalStreamPart | undefined;
   let holdExhausted = false;
   let last: Extract<CanonicalStreamPart, { type: 'finish' | 'error' }> | undefined;
   try {
@@ -211,10 +211,17 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
       ? adapter.streamComplete(call.completion!, context) : adapter.streamChat(chatRequest ?? chatRequestOf(call), context);
     for await (const part of parts) {
       accumulator.add(part);
-      partCount += 1;
       if (part.type === 'finish' || part.type === 'error') { last = part; break; }
+      // The opening metadata waits for the first real part: a provider that is overloaded right
+      // after opening (Anthropic's message_start, then an error event) has then sent the client
+      // nothing, and another model can still answer.
+      if (part.type === 'response-metadata' && written === 0) { opening = part; continue; }
       if (ttftMs === null && (part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'reasoning-delta')) {
         ttftMs = performance.now() - prepared.startedAt;
+      }
+      if (opening !== undefined) {
+        await sink.write(opening);
+        opening = undefined;
       }
       await sink.write(part);
       written += 1;
@@ -246,6 +253,8 @@ async function streamAttempt(services: ModelCallServices, prepared: PreparedCall
     await recordFailure(services, prepared, failure);
     throw failure;
   }
+  // An answer with nothing but an ending still opens the way the provider opened it.
+  if (opening !== undefined) await sink.write(opening);
   const snapshot = accumulator.toResult();
   const { usage, source } = await usageOf(snapshot.usage, call.request, textOfParts(snapshot.content));
   const ending = last.type === 'error'

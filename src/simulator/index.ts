@@ -36,6 +36,8 @@
 //   x-sim-status: 503          | model contains sim-error-503   -> that status, provider error body
 //   x-sim-retry-after: 7       |                                -> retry-after on 429/503/529 (default 1)
 //   x-sim-cut-after: 5         | model contains sim-cut-after-5 -> socket destroyed after 5 stream events
+//   x-sim-overloaded-after: 1  | model contains sim-overloaded-after-1 -> after 1 stream event, the
+//                              |   provider's in-band "overloaded" error event, then the stream ends
 //   x-sim-omit-usage: 1        | model contains sim-no-usage    -> streams carry no usage (OpenAI: no
 //                                  usage chunk; Anthropic: message_delta without usage, which the
 //                                  official SDK cannot accumulate; Gemini: no usageMetadata;

@@ -10,6 +10,8 @@ export interface SimulatorKnobs {
   retryAfterSeconds: number;
   // Destroy the socket after this many stream events were sent.
   cutAfterEvents: number | undefined;
+  // After this many stream events, send the provider's in-band "overloaded" error event and end.
+  overloadedAfterEvents: number | undefined;
   // Leave token usage out of streams.
   omitUsage: boolean;
   // Extra delay before the first byte, added to the server's own latency.
@@ -45,6 +47,11 @@ export function parseKnobs(header: HeaderLookup, model: string): SimulatorKnobs 
     retryAfterSeconds: boundedInteger(header('x-sim-retry-after'), 0, 3600) ?? 1,
     cutAfterEvents: boundedInteger(
       header('x-sim-cut-after') ?? modelMarker(model, /sim-cut-after-(\d+)/),
+      0,
+      LIMITS.cutAfterEventsMax,
+    ),
+    overloadedAfterEvents: boundedInteger(
+      header('x-sim-overloaded-after') ?? modelMarker(model, /sim-overloaded-after-(\d+)/),
       0,
       LIMITS.cutAfterEventsMax,
     ),

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAuthorized, unauthorizedMessage } from './authentication.ts';
 import { forcedErrorMessage, providerErrorReply } from './error-bodies.ts';
-import { parseKnobs } from './knobs.ts';
+import { parseKnobs, type SimulatorKnobs } from './knobs.ts';
 import type { EndpointContext, EndpointReply, ProviderFamily } from './protocol.ts';
 import { SimulatorRequestError } from './protocol.ts';
 import { familyOfPath, matchRoute } from './routes.ts';
@@ -82,7 +82,25 @@ function parseJson(rawBody: Buffer): unknown {
   }
 }
 
-async function sendReply(response: ServerResponse, reply: EndpointReply, settings: ServerSettings, cutAfter: number | undefined): Promise<void> {
+/** The in-band error event each family's streams carry when the provider is overloaded mid-stream. */
+function overloadedFrame(family: ProviderFamily): string {
+  switch (family) {
+    case 'anthropic':
+      return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`;
+    case 'gemini':
+      return `data: ${JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } })}\n\n`;
+    case 'openai':
+      return `data: ${JSON.stringify({ error: { message: 'The server is overloaded.', type: 'server_error', param: null, code: null } })}\n\n`;
+    default: {
+      const exhausted: never = family;
+      throw new Error(`unhandled family ${String(exhausted)}`);
+    }
+  }
+}
+
+async function sendReply(response: ServerResponse, reply: EndpointReply, settings: ServerSettings, knobs: SimulatorKnobs,
+  family: ProviderFamily): Promise<void> {
+  const cutAfter = knobs.cutAfterEvents;
   switch (reply.kind) {
     case 'json':
       sendJson(response, reply.status, reply.body, reply.headers);
@@ -96,7 +114,8 @@ async function sendReply(response: ServerResponse, reply: EndpointReply, setting
     }
     case 'stream':
       response.writeHead(200, { 'content-type': reply.contentType ?? 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      await writeFrames(response, reply.frames, { tokensPerSecond: settings.tokensPerSecond, cutAfterEvents: cutAfter });
+      await writeFrames(response, reply.frames, { tokensPerSecond: settings.tokensPerSecond, cutAfterEvents: cutAfter,
+        ...(knobs.overloadedAfterEvents === undefined ? {} : { failAfterEvents: { events: knobs.overloadedAfterEvents, failure: overloadedFrame(family) } }) });
       return;
     default: {
       const exhausted: never = reply;
@@ -140,7 +159,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, settin
       body, rawBody, contentType: header('content-type') ?? '', query: url.searchParams,
       pathParameters: matched.pathParameters, knobs, context,
     });
-    await sendReply(response, reply, settings, knobs.cutAfterEvents);
+    await sendReply(response, reply, settings, knobs, family);
   } catch (error) {
     if (response.headersSent) {
       response.destroy();

@@ -12,6 +12,8 @@ export interface StreamWriteOptions {
   tokensPerSecond: number;
   // Destroy the socket after this many frames: a provider dying mid-stream.
   cutAfterEvents: number | undefined;
+  // After this many frames, send `failure` (an in-band error event) and end the stream.
+  failAfterEvents?: { events: number; failure: string };
 }
 
 function writeAndWait(response: ServerResponse, chunk: string): Promise<void> {
@@ -54,8 +56,13 @@ export async function writeFrames(
   }
   let pending = '';
   let written = 0;
+  const fail = options.failAfterEvents;
   for (const frame of frames) {
     if (response.destroyed) return;
+    if (fail !== undefined && written >= fail.events) {
+      response.end(pending + fail.failure);
+      return;
+    }
     if (paced && frame.tokens > 0) {
       if (pending !== '') await write(response, pending);
       pending = '';

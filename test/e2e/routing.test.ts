@@ -158,6 +158,20 @@ test('given a stream that fails before its first event, the next model answers a
   assert.is(5_000_000 - balance.body.balance_micros, Math.round(last.lumen.cost_usd * 1_000_000), 'only the answer is charged');
 });
 
+test('given Anthropic overloaded right after opening its stream, the next model answers; without fallbacks the client gets the error', async () => {
+  const { key } = await gateway.newKey({ creditsUsd: 5 });
+  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+  const stream = await client.chat.completions.create({ model: 'overloaded-claude', stream: true, messages: [{ role: 'user', content: 'hi' }],
+    fallbacks: ['gpt-test'] } as any) as unknown as AsyncIterable<any>;
+  let last: any;
+  for await (const chunk of stream) last = chunk;
+  assert.equal([last.lumen.model, last.lumen.routing.attempts], ['gpt-test', 2]);
+  const alone = await post('/v1/chat/completions', key, { model: 'overloaded-claude', stream: true, messages: ask('hi') });
+  assert.is(alone.status, 529, JSON.stringify(alone.body));
+  const balance = await gateway.request('GET', '/v1/balance', { key });
+  assert.equal([balance.body.open_holds, 5_000_000 - balance.body.balance_micros], [0, Math.round(last.lumen.cost_usd * 1_000_000)]);
+});
+
 test('given routing fields longer than the ledger records, or a completion routed by its prompt, the edges hold', async () => {
   const { key } = await gateway.newKey({ creditsUsd: 5, allowedModels: routable });
   const long = await post('/v1/chat/completions', key, { model: 'auto', brand_pref: 'x'.repeat(150), messages: ask('hello'), stream: true });

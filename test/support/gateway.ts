@@ -86,6 +86,7 @@ function simulatorConfig(simulatorUrl: string, unreachableUrl: string) {
         prices: { input_per_million_usd: '1.00', output_per_million_usd: '5.00' } }),
       model('broken-nano', 'sim-openai', 'sim-error-500', { tier: 'nano', prices: { input_per_million_usd: '0.01', output_per_million_usd: '0.04' } }),
       model('cut-at-once', 'sim-openai', 'sim-cut-after-0'),
+      model('overloaded-claude', 'sim-anthropic', 'claude-sonnet-4-6-sim-overloaded-after-1', { capabilities: ['chat'] }),
       model('rate-limited', 'sim-openai', 'sim-error-429'),
       model('upstream-broken', 'sim-openai', 'sim-error-500'),
       model('cut-stream', 'sim-openai', 'sim-cut-after-3'),
