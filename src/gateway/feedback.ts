@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { latestSchemaVersion, type EventOf } from '../domain/events.ts';
 import { StoreError, type EventStore } from '../ledger/event-store.ts';
-import { decodeEventRow, EVENT_COLUMNS } from '../ledger/sql/event-rows.ts';
+import { findEventByHash } from '../ledger/sql/event-rows.ts';
 import type { SqlExecutor } from '../ledger/sql/sql-client.ts';
 import { badRequest, GatewayError, notFound } from '../http/errors.ts';
 import type { KeyRecord } from './key-index.ts';
@@ -40,9 +40,7 @@ export const ratingsPerRequestMax = 20;
 type RequestData = EventOf<'RequestCompleted'>['data'];
 
 async function ratedRequest(services: FeedbackServices, principal: KeyRecord, auditHash: string): Promise<RequestData> {
-  const rows = await services.sql.query(`select ${EVENT_COLUMNS} from lumen_events where hash = decode($1, 'hex')`, [auditHash]);
-  const row = rows[0];
-  const event = row === undefined ? undefined : decodeEventRow(row);
+  const event = await findEventByHash(services.sql, auditHash);
   // Another account's request is as unknown as one that never happened.
   const data = event?.data as Partial<RequestData> | undefined;
   if (event === undefined || data?.accountId !== principal.accountId) {

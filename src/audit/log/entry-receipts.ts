@@ -9,7 +9,7 @@ import { createNoteVerifier, formatKeyId, verifierKeyOf } from '../note-keys.ts'
 import type { NoteSigner } from '../note-keys.ts';
 import { RECEIPT_OBJECT, type Receipt } from '../receipt.ts';
 import { canonicalEventText, checkEvent } from '../../ledger/hash-chain.ts';
-import { decodeEventRow, EVENT_COLUMNS, type StoredEvent } from '../../ledger/sql/event-rows.ts';
+import { findEventByHash, type StoredEvent } from '../../ledger/sql/event-rows.ts';
 import type { SqlExecutor } from '../../ledger/sql/sql-client.ts';
 import { readLatestCheckpoint, type PublishedCheckpoint } from './checkpoint-stream.ts';
 import { findLeafIndex, SqlNodeReader } from './sql-tree.ts';
@@ -66,9 +66,8 @@ export class EntryReceipts {
 
   async entry(hash: string, viewer: Viewer, fromSize?: number): Promise<EntryAnswer> {
     if (!isEventHashHex(hash)) return { kind: 'not_found' };
-    const rows = await this.sql.query(`select ${EVENT_COLUMNS} from lumen_events where hash = decode($1, 'hex')`, [hash]);
-    if (rows[0] === undefined) return { kind: 'not_found' };
-    const event = decodeEventRow(rows[0]);
+    const event = await findEventByHash(this.sql, hash);
+    if (event === undefined) return { kind: 'not_found' };
     const problem = checkEvent(event, undefined);
     if (problem !== null) throw new AuditIntegrityError('entry_hash_mismatch', `${event.streamId}@${event.version}: ${problem.message}`);
     const leafIndex = await findLeafIndex(this.sql, hash);

@@ -1,6 +1,6 @@
 // How events come back out of SQL: one column list and one decoder shared by every read.
 import type { GlobalPosition, JsonObject, RecordedEvent } from '../event-store.ts';
-import { toBigInt, type SqlRow } from './sql-client.ts';
+import { toBigInt, type SqlExecutor, type SqlRow } from './sql-client.ts';
 
 export const EVENT_COLUMNS = `position, transaction_id::text as transaction_text, event_id, stream_id, stream_version,
   type, schema_version, data, metadata,
@@ -33,6 +33,12 @@ export function decodeEventRow(row: SqlRow): StoredEvent {
     hash: String(row.hash),
     global: { transactionId: toBigInt(row.transaction_text), position: toBigInt(row.position) },
   };
+}
+
+/** The event whose hash is this (64 hex digits), or undefined. */
+export async function findEventByHash(sql: SqlExecutor, hash: string): Promise<StoredEvent | undefined> {
+  const rows = await sql.query(`select ${EVENT_COLUMNS} from lumen_events where hash = decode($1, 'hex')`, [hash]);
+  return rows[0] === undefined ? undefined : decodeEventRow(rows[0]);
 }
 
 /** Drops the stored text so callers get plain RecordedEvents. */
