@@ -3,6 +3,7 @@
 // candidates and constraints, exactly as the gateway decides (a catalog model is predicted by
 // the profile the version has for it, see `profileIdFor`); and each version predicts the
 // ratings callers gave (a rating of 4 or 5 is a good answer). Pure.
+import { MODEL_TIERS } from '../catalog/model.ts';
 import { chooseCandidate, roundPredictedQuality, type ModelTier, type RoutingCandidate } from './decide.ts';
 import type { PromptFeatures } from './features.ts';
 import { roundTo } from './hashing.ts';
@@ -16,7 +17,6 @@ export const goodRatingMin = 4;
 /** Keeps log-loss finite when a version is certain and wrong. */
 const probabilityMargin = 1e-6;
 
-const modelTiers: readonly string[] = ['nano', 'small', 'mid', 'high'] satisfies readonly ModelTier[];
 
 export type Choice = { readonly modelId: string; readonly estimatedCostMicros: number; readonly predictedQuality: number } | null;
 
@@ -41,7 +41,7 @@ export function predictCandidates(parameters: RouterParameters, features: Prompt
     modelId: candidate.modelId,
     provider: candidate.provider,
     estimatedCostMicros: candidate.estimatedCostMicros,
-    ...(modelTiers.includes(candidate.tier) ? { tier: candidate.tier as ModelTier } : {}),
+    ...((MODEL_TIERS as readonly string[]).includes(candidate.tier) ? { tier: candidate.tier as ModelTier } : {}),
     // Rounded as the gateway rounds them before choosing (src/gateway/route-planner.ts).
     predictedQuality: roundPredictedQuality(qualities[index] as number),
   }));

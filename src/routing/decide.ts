@@ -7,8 +7,9 @@
 import type { PromptFeatures } from './features.ts';
 import { assessPrompt, qualitiesFromAssessment } from './model.ts';
 import type { RouterParameters } from './parameters.ts';
+import type { ModelTier } from '../catalog/model.ts';
 
-export type ModelTier = 'nano' | 'small' | 'mid' | 'high';
+export type { ModelTier };
 
 /** A model the caller may be routed to, with the price of this request on it. */
 export type CandidateModel = {

@@ -3,6 +3,7 @@
 // the evaluation measures is what the gateway runs. A version's name is derived from a digest
 // of the history it was fitted on: the same history gives the same name and the same bytes.
 import { createHash } from 'node:crypto';
+import { MODEL_TIERS, type ModelTier } from '../catalog/model.ts';
 import type { LabelledPrompt } from './dataset.ts';
 import { ratingFromCorrectness } from './dataset.ts';
 import { fitRouterFromHistory, type FitOptions } from './fit.ts';
@@ -53,7 +54,6 @@ export function fitRouterVersion(history: readonly RatedRequest[], source: Versi
   return { parameters, historySha256 };
 }
 
-const tierOrder = ['nano', 'small', 'mid', 'high'] as const;
 
 /**
  * Whose fitted profile predicts a catalog model: its own once it has ratings, else its tier's,
@@ -61,9 +61,9 @@ const tierOrder = ['nano', 'small', 'mid', 'high'] as const;
  */
 export function profileIdFor(known: ReadonlySet<string>, modelId: string, tier: string): string {
   if (known.has(modelId)) return modelId;
-  const index = tierOrder.indexOf(tier as (typeof tierOrder)[number]);
+  const index = MODEL_TIERS.indexOf(tier as ModelTier);
   for (let below = index; below >= 0; below -= 1) {
-    const profile = `tier:${tierOrder[below]}`;
+    const profile = `tier:${MODEL_TIERS[below]}`;
     if (known.has(profile)) return profile;
   }
   return modelId;
