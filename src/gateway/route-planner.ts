@@ -143,14 +143,18 @@ function needsImages(request: CanonicalChatRequest): boolean {
   return request.messages.some((message) => message.content.some((part) => part.type === 'image'));
 }
 
-/** The models a routed request may be sent to: callable, allowed to this key, of the asked tier. */
+/** The models this key can be routed to for a capability: their provider is configured and the key may use them. */
+export function routableModels(catalog: Catalog, hasProvider: (providerId: string) => boolean, principal: KeyRecord,
+  capability: Capability): CatalogModel[] {
+  return catalog.list({ capability }).filter((model) => hasProvider(model.provider) && accessProblem(principal, model, model.id) === undefined);
+}
+
+/** The models a routed request may be sent to: routable, of the asked tier and within the request's restrictions. */
 function candidateModels(input: PlanInput, tier: ModelTier | undefined): CatalogModel[] {
-  const { options, principal } = input;
+  const { options } = input;
   const images = needsImages(input.request);
-  return input.catalog.list({ capability: input.capability }).filter((model) =>
-    input.hasProvider(model.provider)
-    && accessProblem(principal, model, model.id) === undefined
-    && (tier === undefined || model.tier === tier)
+  return routableModels(input.catalog, input.hasProvider, input.principal, input.capability).filter((model) =>
+    (tier === undefined || model.tier === tier)
     && (options.provider === undefined || model.provider === options.provider)
     && (options.models === undefined || options.models.includes(model.id))
     && (!images || model.modalities.input.includes('image')));

@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { MODEL_TIERS, type CatalogModel, type InputModality, type ModelTier, type OutputModality } from '../../catalog/model.ts';
-import { accessProblem } from '../../gateway/route-planner.ts';
+import { routableModels } from '../../gateway/route-planner.ts';
 import { toOpenAIModel } from '../../catalog/catalog.ts';
 import { prepareCall, resolveModel, runCall, streamCall, type ModelCallServices } from '../../gateway/model-call.ts';
 import { runEmbedding } from '../../gateway/embedding-call.ts';
@@ -125,8 +125,7 @@ export async function answerChat(ctx: Context, services: ModelCallServices, call
 function routedModelEntries(services: ModelCallServices, principal: KeyRecord) {
   const live = services.router?.versions.current();
   if (live === undefined) return [];
-  const usable = services.catalog.list({ capability: 'chat' })
-    .filter((model) => services.providers.get(model.provider) !== undefined && accessProblem(principal, model, model.id) === undefined);
+  const usable = routableModels(services.catalog, (providerId) => services.providers.get(providerId) !== undefined, principal, 'chat');
   const entry = (id: string, tier: ModelTier | null, models: readonly CatalogModel[]) => ({
     id, object: 'model' as const, created: Math.max(...models.map((model) => toOpenAIModel(model).created)), owned_by: 'lumen',
     lumen: { routed: true, tier, router_version: live.version, candidates: models.map((model) => model.id) },
@@ -138,7 +137,7 @@ function routedModelEntries(services: ModelCallServices, principal: KeyRecord) {
 }
 
 /** The models a key's group lets it see; null: every model. */
-function groupModels(principal: KeyRecord): readonly string[] | null {
+export function groupModels(principal: KeyRecord): readonly string[] | null {
   return principal.group?.models ?? null;
 }
 

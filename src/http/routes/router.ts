@@ -16,9 +16,10 @@ import { profileIdFor, profiledModels } from '../../routing/versioning.ts';
 import { authenticateKey } from '../middleware/authenticate.ts';
 import { callBasics } from '../call-basics.ts';
 import { badRequest, forbidden, GatewayError, notFound } from '../errors.ts';
+import { parseBody } from '../parse-body.ts';
 import { takeRouterOptions } from '../routing-options.ts';
 import { SseResponse } from '../sse-response.ts';
-import { answerChat } from './openai.ts';
+import { answerChat, groupModels } from './openai.ts';
 
 const routerRequestSchema = z.object({
   messages: z.array(z.unknown()).min(1).max(2_000),
@@ -35,14 +36,6 @@ const feedbackSchema = z.object({
   notes: z.string().max(2_000).nullish(),
 }).strict();
 
-function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue?.path.join('.') || 'body';
-  throw badRequest(`${field}: ${issue?.message ?? 'is invalid'}`, 'invalid_request', field);
-}
-
 export function routerRoutes(services: ModelCallServices & { catalog: Catalog; feedback: FeedbackServices }, keys: KeyIndex): Router {
   const router = new Router({ prefix: '/v1' });
   router.use(authenticateKey(keys));
@@ -53,7 +46,7 @@ export function routerRoutes(services: ModelCallServices & { catalog: Catalog; f
       throw forbidden(`the ${principal.plan.title} plan does not include the router API`, 'feature_not_in_plan');
     }
     const routing = takeRouterOptions(ctx);
-    const body = parsed(routerRequestSchema, ctx.state.body);
+    const body = parseBody(routerRequestSchema, ctx.state.body);
     const { execute, ...chat } = body;
     const call = openAIChatToCanonical(parseOpenAIChatRequest({ model: 'auto', ...chat }));
     if (execute) return answerChat(ctx, services, call, routing);
@@ -71,7 +64,7 @@ export function routerRoutes(services: ModelCallServices & { catalog: Catalog; f
     if (live === undefined) throw new GatewayError(503, 'server_error', 'router_unavailable', 'this gateway runs without a router');
     const known = profiledModels(live.parameters);
     const byProfile = new Map(live.parameters.models.map((model) => [model.modelId, model]));
-    const visible = (ctx.state.principal as KeyRecord).group?.models ?? null;
+    const visible = groupModels(ctx.state.principal as KeyRecord);
     const data = services.catalog.list({ capability: 'chat' }).filter((model) => visible === null || visible.includes(model.id))
       .map((model) => {
         const profile = profileIdFor(known, model.id, model.tier);
@@ -86,7 +79,7 @@ export function routerRoutes(services: ModelCallServices & { catalog: Catalog; f
   router.get('/providers', function providersOfModel(ctx) {
     const name = typeof ctx.query.model === 'string' ? ctx.query.model.trim() : '';
     if (name === '') throw badRequest('give the model to look up: /v1/providers?model=NAME', 'invalid_request', 'model');
-    const visible = (ctx.state.principal as KeyRecord).group?.models ?? null;
+    const visible = groupModels(ctx.state.principal as KeyRecord);
     const resolution = services.catalog.resolve(name);
     const serving = services.catalog.models.filter((model) => (model.id === name || model.aliases.includes(name) || model.upstream === name
       || (resolution.ok && resolution.model.id === model.id)) && (visible === null || visible.includes(model.id)));
@@ -99,7 +92,7 @@ export function routerRoutes(services: ModelCallServices & { catalog: Catalog; f
   });
 
   router.post('/feedback', async function giveFeedback(ctx) {
-    const body = parsed(feedbackSchema, ctx.state.body);
+    const body = parseBody(feedbackSchema, ctx.state.body);
     await admitWithoutCall(services, ctx.state.principal as KeyRecord, (headers) => ctx.set(headers));
     const recorded = await rateResponse(services.feedback, ctx.state.principal as KeyRecord,
       { auditHash: body.audit_hash.toLowerCase(), rating: body.rating, notes: body.notes ?? null });
