@@ -22,6 +22,15 @@ test.after(async () => { await gateway.stop(); });
 const post = (path: string, key: string, body: unknown) => gateway.request('POST', path, { key, body });
 const ask = (content: string) => [{ role: 'user', content }];
 
+/** Streams a chat through the official client (Lumen's own fields ride along); every chunk, in order. */
+async function streamedChunks(key: string, body: object): Promise<any[]> {
+  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
+  const stream = await client.chat.completions.create({ ...body, stream: true } as any) as unknown as AsyncIterable<any>;
+  const chunks: any[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
 /** The payload of a ledger entry, once a checkpoint covers it (the owner sees it). */
 async function ledgerEntry(hash: string, key: string): Promise<any> {
   for (let attempt = 0; attempt < 60; attempt += 1) {
@@ -130,27 +139,20 @@ test('given a model whose provider fails, the fallbacks are tried in order, each
 
 test('given "auto" whose first choice fails before answering, a stream falls back to the next candidate', async () => {
   const { key } = await gateway.newKey({ creditsUsd: 5, allowedModels: ['broken-nano', 'nano-test'] });
-  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
-  const stream = await client.chat.completions.create({ model: 'auto', quality_floor: 0, stream: true,
-    messages: [{ role: 'user', content: 'hello' }] } as any) as unknown as AsyncIterable<any>;
+  const chunks = await streamedChunks(key, { model: 'auto', quality_floor: 0, messages: ask('hello') });
   let text = '';
-  let last: any;
-  for await (const chunk of stream) {
+  for (const chunk of chunks) {
     text += chunk.choices[0]?.delta?.content ?? '';
     assert.is(chunk.model, 'nano-test', 'every chunk names the model that answered');
-    last = chunk;
   }
+  const last = chunks.at(-1);
   assert.ok(text.length > 0);
   assert.equal([last.lumen.model, last.lumen.routing.attempts], ['nano-test', 2]);
 });
 
 test('given a stream that fails before its first event, the next model answers and the failed attempt costs nothing', async () => {
   const { key } = await gateway.newKey({ creditsUsd: 5 });
-  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
-  const stream = await client.chat.completions.create({ model: 'cut-at-once', stream: true, messages: [{ role: 'user', content: 'hello' }],
-    fallbacks: ['gpt-test'] } as any) as unknown as AsyncIterable<any>;
-  let last: any;
-  for await (const chunk of stream) last = chunk;
+  const last = (await streamedChunks(key, { model: 'cut-at-once', messages: ask('hello'), fallbacks: ['gpt-test'] })).at(-1);
   assert.equal([last.lumen.model, last.lumen.routing.attempts], ['gpt-test', 2]);
   const decision = await ledgerEntry(last.lumen.routing.decision_hash, key);
   assert.equal(decision.data.attempts.map((attempt: any) => attempt.model), ['cut-at-once', 'gpt-test']);
@@ -160,11 +162,7 @@ test('given a stream that fails before its first event, the next model answers a
 
 test('given Anthropic overloaded right after opening its stream, the next model answers; without fallbacks the client gets the error', async () => {
   const { key } = await gateway.newKey({ creditsUsd: 5 });
-  const client = new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
-  const stream = await client.chat.completions.create({ model: 'overloaded-claude', stream: true, messages: [{ role: 'user', content: 'hi' }],
-    fallbacks: ['gpt-test'] } as any) as unknown as AsyncIterable<any>;
-  let last: any;
-  for await (const chunk of stream) last = chunk;
+  const last = (await streamedChunks(key, { model: 'overloaded-claude', messages: ask('hi'), fallbacks: ['gpt-test'] })).at(-1);
   assert.equal([last.lumen.model, last.lumen.routing.attempts], ['gpt-test', 2]);
   const alone = await post('/v1/chat/completions', key, { model: 'overloaded-claude', stream: true, messages: ask('hi') });
   assert.is(alone.status, 529, JSON.stringify(alone.body));
